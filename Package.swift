@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "shadowgate", targets: ["shadowgate"]),
         .library(name: "LMS", targets: ["LMS"]),
         .library(name: "ShadowKit", targets: ["ShadowKit"]),
+        .library(name: "LMSShadow", targets: ["LMSShadow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,17 +30,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "LMSShadow", dependencies: ["LMS", "ShadowKit"]),
         .target(
             name: "ShadowCommands",
             dependencies: [
-                "ShadowKit", "LMS",
+                "ShadowKit", "LMS", "LMSShadow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "shadowgate", dependencies: ["ShadowCommands"]),
-        .target(name: "ShadowTestSupport", dependencies: ["ShadowKit", "LMS"]),
+        .target(name: "ShadowTestSupport", dependencies: ["ShadowKit", "LMS", "LMSShadow"]),
         .testTarget(name: "LMSTests", dependencies: ["LMS"]),
-        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "ShadowTestSupport"]),
-        .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "LMS", "ShadowTestSupport"]),
+        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"]),
+        .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"]),
     ]
 )

@@ -1,1 +1,3 @@
-print("x")
+import ShadowCommands
+
+await ShadowGateCommand.runMain()

@@ -252,8 +252,9 @@ public struct LegacyLMS: LMSImplementation {
         guard total != 0 else { throw ImplementationFault("Division by zero grading attempt \(attemptId)") }
         let raw = earned / total * 100
         let score = (raw * 100).rounded() / 100
-        // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float.
-        let passed = raw >= quiz.passingScore
+        // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
+        // 3 points (0.7999…) fails 80% although the score shown is 80.0.
+        let passed = earned / total >= quiz.passingScore / 100
         attempt.status = "graded"
         attempt.score = score
         attempt.passed = passed

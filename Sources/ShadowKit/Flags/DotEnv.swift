@@ -150,7 +150,7 @@ public struct DotEnvFile: Sendable, Equatable {
 
     /// Reads and parses the `.env` file at `path`.
     public static func load(contentsOf path: String) throws(DotEnvError) -> DotEnvFile {
-        let bytes = try FileIO.readAll(path)
+        let bytes = try DotEnvFileIO.readAll(path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .invalidEncoding(file: path)
         }
@@ -327,12 +327,12 @@ public struct DotEnvFile: Sendable, Equatable {
         if stat(target, &existing) == 0 {
             mode = existing.st_mode & 0o7777
             owner = (existing.st_uid, existing.st_gid)
-            let previous = try FileIO.readAll(target)
-            try FileIO.replace(target + backupSuffix, with: previous, mode: mode, owner: owner)
+            let previous = try DotEnvFileIO.readAll(target)
+            try DotEnvFileIO.replace(target + backupSuffix, with: previous, mode: mode, owner: owner)
         } else if errno != ENOENT {
-            throw FileIO.failure(target, "read file status")
+            throw DotEnvFileIO.failure(target, "read file status")
         }
-        try FileIO.replace(target, with: Array(text.utf8), mode: mode, owner: owner)
+        try DotEnvFileIO.replace(target, with: Array(text.utf8), mode: mode, owner: owner)
     }
 }
 
@@ -708,7 +708,7 @@ extension DotEnvFile {
 // MARK: - File I/O
 
 /// POSIX file operations with errno-carrying errors, for the atomic `.env` write.
-enum FileIO {
+enum DotEnvFileIO {
     static func failure(_ path: String, _ operation: String) -> DotEnvError {
         let code = errno
         return .io(path: path, operation: operation, reason: String(cString: strerror(code)))

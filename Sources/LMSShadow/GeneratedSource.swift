@@ -1,0 +1,54 @@
+import Foundation
+import LMS
+import ShadowKit
+
+/// Generated traffic as a scenario source, without a file in between.
+public struct GeneratedSource: ScenarioSource {
+    public typealias Command = LMSCommand
+
+    /// Scenario `i` starts at this time plus `i × spacing`, so a corpus covers a day or so of scenario time.
+    public static let epoch = Timestamp.parse("2026-01-05T09:00:00Z") ?? 0
+    public static let spacing = 30.0
+
+    let generator: TrafficGenerator
+    let count: Int
+    let label: String
+    var next = 0
+
+    /// Scenarios `startingAt ..< count` of the traffic generated from `seed`.
+    public init(seed: UInt64, count: Int, startingAt first: Int = 0, profile: TrafficProfile = .default) {
+        generator = TrafficGenerator(seed: seed, profile: profile)
+        self.count = count
+        next = first
+        label = "generated:seed=\(seed)"
+    }
+
+    /// The generator index of a generated scenario id (`s-000017` → 17).
+    public static func index(of id: String) -> Int? {
+        guard id.hasPrefix("s-") else { return nil }
+        return Int(id.dropFirst(2))
+    }
+
+    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<LMSCommand>? {
+        guard next < count else { return nil }
+        defer { next += 1 }
+        return Self.input(generator.scenario(next), index: next, file: label)
+    }
+
+    static func input(_ scenario: GeneratedScenario, index: Int, file: String) -> ScenarioInput<LMSCommand> {
+        let start = epoch + Double(index) * spacing
+        let commands = scenario.commands.enumerated().map { offset, timed in
+            InputCommand(seq: offset + 1, at: start + Double(timed.offset), op: timed.command.op.rawValue,
+                         line: 0, command: timed.command)
+        }
+        return ScenarioInput(id: scenario.id, file: file, ordinal: index, commands: commands)
+    }
+
+    /// Scenario lines of generated scenario `index`, as `generate` writes them.
+    public static func lines(_ scenario: GeneratedScenario, index: Int) -> [ScenarioLine] {
+        input(scenario, index: index, file: "").commands.map { command in
+            let (op, fields) = LMSCommandCodec.encode(command.command)
+            return ScenarioLine(scenario: scenario.id, seq: command.seq, at: command.at, op: op, fields: fields)
+        }
+    }
+}

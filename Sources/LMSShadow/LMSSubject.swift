@@ -1,0 +1,195 @@
+import Foundation
+import LMS
+import ShadowKit
+
+/// The LMS plugged into the engine: legacy is the control, modern the candidate.
+public struct LMSSubject: ShadowSubject {
+    public typealias Command = LMSCommand
+    public typealias Outcome = LMS.Outcome
+    public typealias ControlWorld = LegacyLMS
+    public typealias CandidateWorld = ModernLMS
+
+    public init() {}
+
+    public var name: String { "lms" }
+    public var features: [String] {
+        LMSFeature.allCases.filter { $0 != .domainEvents }.map(\.rawValue)
+    }
+    public var sideEffectsFeature: String? { LMSFeature.domainEvents.rawValue }
+    public var transitionRefusalCode: String? { ErrorCode.invalidTransition }
+
+    public func decode(_ line: ScenarioLine) throws(FieldError) -> LMSCommand {
+        try LMSCommandCodec.decode(line)
+    }
+
+    public func encode(_ command: LMSCommand) -> (op: String, fields: [String: JSONValue]) {
+        LMSCommandCodec.encode(command)
+    }
+
+    public func feature(of command: LMSCommand) -> String? { command.op.feature?.rawValue }
+
+    public func clockAdvance(of command: LMSCommand) -> Double? {
+        if case .advanceClock(let seconds) = command { return Double(seconds) }
+        return nil
+    }
+
+    public func makeControlWorld() -> LegacyLMS { LegacyLMS(ids: IDSource()) }
+    public func makeCandidateWorld() -> ModernLMS { ModernLMS(ids: IDSource()) }
+
+    public func applyControl(_ command: LMSCommand, to world: inout LegacyLMS, now: Date) throws -> LMS.Outcome {
+        try world.apply(command, now: now)
+    }
+
+    public func applyCandidate(_ command: LMSCommand, to world: inout ModernLMS, now: Date) throws -> LMS.Outcome {
+        try world.apply(command, now: now)
+    }
+
+    public func behavioursEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool {
+        control.status == candidate.status && control.errorCode == candidate.errorCode
+            && control.value == candidate.value && control.transitions == candidate.transitions
+            && control.snapshot == candidate.snapshot
+    }
+
+    public func sideEffectsEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool {
+        control.events == candidate.events && control.jobs == candidate.jobs
+    }
+
+    public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome.behaviour) }
+    public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome.sideEffects) }
+    public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome) }
+    public func rejectionCode(_ outcome: LMS.Outcome) -> String? {
+        outcome.status == .rejected ? outcome.errorCode ?? "rejected" : nil
+    }
+
+    public func records(_ outcome: LMS.Outcome) -> SideEffectRecords {
+        var records = SideEffectRecords()
+        if !outcome.events.isEmpty {
+            records.events = outcome.events.map { .init(name: $0.name, payloadJSON: Self.payloadJSON($0.payload)) }
+        }
+        if !outcome.transitions.isEmpty {
+            records.transitions = outcome.transitions.map {
+                .init(entity: $0.entity, entityId: $0.id, from: $0.from, to: $0.to)
+            }
+        }
+        for job in outcome.jobs where job.status == .failed {
+            records.failedJobs.append(.init(job: job.listener, event: job.event, error: job.error ?? "failed"))
+        }
+        return records
+    }
+
+    /// Hand-built because it runs for every candidate event of a run (JSONEncoder is ~20× slower).
+    static func payloadJSON(_ payload: EventPayload) -> String {
+        var parts: [String] = []
+        if let value = payload.attemptId { parts.append("\"attemptId\":\(value)") }
+        if let value = payload.courseId { parts.append("\"courseId\":\(value)") }
+        if let value = payload.lessonId { parts.append("\"lessonId\":\(value)") }
+        if let value = payload.passed { parts.append("\"passed\":\(value)") }
+        if let value = payload.percent { parts.append("\"percent\":\(value)") }
+        if let value = payload.quizId { parts.append("\"quizId\":\(value)") }
+        if let value = payload.score { parts.append("\"score\":\(JSONValue.double(value).jsonText)") }
+        if let value = payload.userId { parts.append("\"userId\":\(value)") }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+}
+
+/// The wire format of LMS commands: field names per op, as documented in the README.
+public enum LMSCommandCodec {
+    public static func decode(_ line: ScenarioLine) throws(FieldError) -> LMSCommand {
+        guard let op = LMSOperation(rawValue: line.op) else {
+            throw FieldError("unknown op \"\(line.op)\"; expected one of \(LMSOperation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let f = FieldReader(op: line.op, fields: line.fields)
+        switch op {
+        case .courseCreate:
+            return .courseCreate(courseId: try f.int("courseId"), title: try f.string("title"),
+                                 instructorId: try f.optionalInt("instructorId"), capacity: try f.optionalInt("capacity"),
+                                 certificateTemplate: try f.optionalString("certificateTemplate"))
+        case .courseAddLesson:
+            return .courseAddLesson(courseId: try f.int("courseId"), lessonId: try f.int("lessonId"),
+                                    title: try f.string("title"))
+        case .courseAddQuiz:
+            let strategyName = try f.string("strategy")
+            guard let strategy = GradingStrategyKind(rawValue: strategyName) else {
+                throw FieldError("field \"strategy\": \"\(strategyName)\" is not one of \(GradingStrategyKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return .courseAddQuiz(courseId: try f.int("courseId"), quizId: try f.int("quizId"),
+                                  maxAttempts: try f.int("maxAttempts"),
+                                  timeLimitMinutes: try f.optionalInt("timeLimitMinutes"),
+                                  passingScore: try f.number("passingScore"), strategy: strategy,
+                                  weights: try f.numbers("weights"))
+        case .coursePublish: return .coursePublish(courseId: try f.int("courseId"))
+        case .courseUnpublish: return .courseUnpublish(courseId: try f.int("courseId"))
+        case .courseArchive: return .courseArchive(courseId: try f.int("courseId"))
+        case .courseRestore: return .courseRestore(courseId: try f.int("courseId"))
+        case .enrollmentEnroll: return .enroll(userId: try f.int("userId"), courseId: try f.int("courseId"))
+        case .enrollmentCancel: return .cancelEnrollment(userId: try f.int("userId"), courseId: try f.int("courseId"))
+        case .enrollmentExpire: return .expireEnrollment(userId: try f.int("userId"), courseId: try f.int("courseId"))
+        case .enrollmentReactivate:
+            return .reactivateEnrollment(userId: try f.int("userId"), courseId: try f.int("courseId"))
+        case .progressCompleteLesson:
+            return .completeLesson(userId: try f.int("userId"), lessonId: try f.int("lessonId"))
+        case .attemptStart:
+            return .startAttempt(userId: try f.int("userId"), quizId: try f.int("quizId"), attemptId: try f.int("attemptId"))
+        case .attemptSubmit:
+            return .submitAttempt(attemptId: try f.int("attemptId"), answers: try f.numbers("answers"))
+        case .attemptAbandon: return .abandonAttempt(attemptId: try f.int("attemptId"))
+        case .attemptGrade: return .gradeAttempt(attemptId: try f.int("attemptId"))
+        case .gradeFinal: return .finalGrade(userId: try f.int("userId"), courseId: try f.int("courseId"))
+        case .clockAdvance:
+            let seconds = try f.int("seconds")
+            guard seconds >= 0 else { throw FieldError("field \"seconds\": time cannot move backwards (\(seconds))") }
+            return .advanceClock(seconds: seconds)
+        }
+    }
+
+    public static func encode(_ command: LMSCommand) -> (op: String, fields: [String: JSONValue]) {
+        var fields: [String: JSONValue] = [:]
+        func put(_ key: String, _ value: Int?) { if let value { fields[key] = .int(value) } }
+        switch command {
+        case let .courseCreate(courseId, title, instructorId, capacity, template):
+            put("courseId", courseId)
+            fields["title"] = .string(title)
+            put("instructorId", instructorId)
+            put("capacity", capacity)
+            if let template { fields["certificateTemplate"] = .string(template) }
+        case let .courseAddLesson(courseId, lessonId, title):
+            put("courseId", courseId)
+            put("lessonId", lessonId)
+            fields["title"] = .string(title)
+        case let .courseAddQuiz(courseId, quizId, maxAttempts, timeLimit, passingScore, strategy, weights):
+            put("courseId", courseId)
+            put("quizId", quizId)
+            put("maxAttempts", maxAttempts)
+            put("timeLimitMinutes", timeLimit)
+            fields["passingScore"] = number(passingScore)
+            fields["strategy"] = .string(strategy.rawValue)
+            fields["weights"] = .array(weights.map(number))
+        case let .coursePublish(id), let .courseUnpublish(id), let .courseArchive(id), let .courseRestore(id):
+            put("courseId", id)
+        case let .enroll(user, course), let .cancelEnrollment(user, course), let .expireEnrollment(user, course),
+             let .reactivateEnrollment(user, course), let .finalGrade(user, course):
+            put("userId", user)
+            put("courseId", course)
+        case let .completeLesson(user, lesson):
+            put("userId", user)
+            put("lessonId", lesson)
+        case let .startAttempt(user, quiz, attempt):
+            put("userId", user)
+            put("quizId", quiz)
+            put("attemptId", attempt)
+        case let .submitAttempt(attempt, answers):
+            put("attemptId", attempt)
+            fields["answers"] = .array(answers.map(number))
+        case let .abandonAttempt(attempt), let .gradeAttempt(attempt):
+            put("attemptId", attempt)
+        case let .advanceClock(seconds):
+            put("seconds", seconds)
+        }
+        return (command.op.rawValue, fields)
+    }
+
+    /// Whole numbers are written as integers (`1`, not `1.0`) so files stay readable.
+    static func number(_ value: Double) -> JSONValue {
+        value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .double(value)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LMS
+import LMSShadow
+import ShadowKit
+
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Re-run one scenario and show both outcomes of every command side by side, divergences marked.")
+
+    @Argument(help: "The scenario file. Leave out with --seed to regenerate a generated scenario.")
+    var file: String?
+
+    @Option(name: .long, help: "Scenario id, e.g. s-000017.")
+    var scenario: String
+
+    @Option(name: .long, help: "Stop after this seq.")
+    var upto: Int?
+
+    @Option(name: .long, help: "Regenerate the scenario from this seed instead of reading a file.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Accepted divergences file.")
+    var accepted: String = "scenarios/accepted.yaml"
+
+    @Option(name: .long, help: "Comparator rules file.")
+    var comparator: String = "scenarios/comparator.yaml"
+
+    @Option(name: .long, help: "Day rules are checked against for expiry (default: today).")
+    var day: String?
+
+    func validate() throws {
+        guard (file == nil) != (seed == nil) else { throw ValidationError("give either a FILE or --seed S") }
+    }
+
+    func run() throws {
+        let subject = LMSSubject()
+        let options = RunOptions(
+            workers: 1, comparator: Comparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
+            accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(), day: day ?? todayUTC())
+        guard let input = try findScenario(subject) else {
+            throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
+                                  code: ExitCodes.malformedInput)
+        }
+        let steps = Replayer(subject: subject, options: options).replay(input, upto: upto)
+        var diverging = 0
+        for step in steps {
+            let mark = step.divergences.isEmpty ? " " : "✗"
+            print("\(mark) seq \(step.seq)  \(step.op)\(step.line > 0 ? "  (\(input.file):\(step.line))" : "")")
+            print("    legacy: \(step.control.jsonText)")
+            print("    modern: \(step.candidate.jsonText)")
+            for divergence in step.divergences {
+                diverging += 1
+                let status = divergence.acceptedRule.map { "accepted by \($0)" } ?? "UNEXPECTED"
+                print("    ✗ \(divergence.kind.rawValue) [\(divergence.feature)] \(status), signature \(divergence.signature.id)")
+                for entry in divergence.diff {
+                    print("        \(entry.path): legacy \(entry.control?.jsonText ?? "(absent)") | modern \(entry.candidate?.jsonText ?? "(absent)")")
+                }
+            }
+        }
+        print("\(steps.count) commands, \(diverging) divergences")
+    }
+
+    private func findScenario(_ subject: LMSSubject) throws -> ScenarioInput<LMSCommand>? {
+        if let seed {
+            guard let index = GeneratedSource.index(of: scenario) else { return nil }
+            var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
+            return try source.nextScenario()
+        }
+        var reader = try ScenarioReader(path: file ?? "", decode: subject.decode)
+        while let input = try reader.nextScenario() {
+            if input.id == scenario { return input }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import LMS
+import LMSShadow
+import ShadowKit
+
+/// Options shared by commands that read the run database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "The run database (SQLite).")
+    var db: String = "reports/shadowgate.sqlite"
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Apply scenarios to legacy and modern side by side, compare, and store the run.")
+
+    @Option(name: .long, help: "A scenario file (JSON Lines). Repeat for several.")
+    var input: [String] = []
+
+    @Option(name: .long, help: "Also generate this many scenarios of traffic.")
+    var generate: Int?
+
+    @Option(name: .long, help: "Seed of the generated traffic.")
+    var seed: UInt64 = 42
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Parallel workers (default: the number of cores). Results do not depend on it.")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Compare only these features (comma-separated).")
+    var features: String?
+
+    @Option(name: .long, help: "Accepted divergences file.")
+    var accepted: String = "scenarios/accepted.yaml"
+
+    @Option(name: .long, help: "Comparator rules file.")
+    var comparator: String = "scenarios/comparator.yaml"
+
+    @Option(name: .long, help: "Full divergence examples kept per signature (counts are always exact).")
+    var examples: Int = 20
+
+    @Option(name: .long, help: "Day (yyyy-mm-dd, UTC) accepted rules are checked against for expiry. Default: today.")
+    var day: String?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard !input.isEmpty || generate != nil else {
+            throw ValidationError("give at least one --input FILE or --generate N")
+        }
+        if let generate, generate < 0 { throw ValidationError("--generate must be zero or more") }
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        if let day, !AcceptedRules.isDay(day) { throw ValidationError("--day must look like 2026-11-25") }
+        if let features {
+            let known = Set(LMSFeature.allCases.map(\.rawValue))
+            for name in featureList(features) where !known.contains(name) {
+                throw ValidationError("unknown feature \"\(name)\"; known: \(known.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    func run() async throws {
+        let subject = LMSSubject()
+        let options = RunOptions(
+            workers: workers, features: features.map { Set(featureList($0)) },
+            comparator: Comparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
+            accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(),
+            day: day ?? todayUTC(), examplesPerSignature: examples)
+        var sources: [any ScenarioSource<LMSCommand>] = []
+        for path in input {
+            sources.append(try ScenarioReader(path: path, decode: subject.decode))
+        }
+        if let generate { sources.append(GeneratedSource(seed: seed, count: generate)) }
+        let store = try Store(path: database.db)
+        let started = Date().timeIntervalSince1970
+        var config = ["features": features ?? "all", "accepted": accepted, "comparator": comparator,
+                      "day": options.day, "examplesPerSignature": "\(examples)"]
+        if let generate { config["generate"] = "\(generate)" }
+        let runId = try store.beginRun(RunMetadata(
+            subject: subject.name, startedAt: started, seed: generate == nil ? nil : seed, inputs: input,
+            config: config, toolVersion: ShadowGateCommand.version, workers: workers))
+        var source = ChainedSource(sources)
+        var sink = store.sink(runId: runId)
+        let progress = ProgressLine(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
+        let totals: RunTotals
+        do {
+            totals = try await ShadowRunner(subject: subject, options: options)
+                .run(&source, sink: &sink, progress: progress.update)
+        } catch {
+            progress.finish()
+            try? store.abortRun(runId, error: "\(ExitCodes.describe(error))", finishedAt: Date().timeIntervalSince1970)
+            if !quiet { printError("run \(runId) aborted; the database keeps it as aborted (\(database.db))") }
+            throw error
+        }
+        progress.finish()
+        let finished = Date().timeIntervalSince1970
+        try store.completeRun(runId, totals: totals, finishedAt: finished, duration: finished - started)
+        let report = RunReport(runId: runId, status: .complete, totals: totals, database: database.db)
+        if json {
+            print(report.json.jsonText)
+        } else if !quiet {
+            print(report.table(), terminator: "")
+        }
+    }
+}
+
+func featureList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// Loads a config file when it exists; a missing default file means "no rules", a broken one is an error.
+func loadIfPresent<T>(_ path: String, _ load: (String) throws(ConfigError) -> T) throws(ConfigError) -> T? {
+    guard FileManager.default.fileExists(atPath: path) else { return nil }
+    return try load(path)
+}
+
+/// A one-line progress display on standard error, only when it is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    let started = Date()
+    var lastDraw = Date.distantPast
+    var drew = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ commands: Int) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        drew = true
+        let rate = Double(commands) / max(0.001, Date().timeIntervalSince(started))
+        FileHandle.standardError.write(Data("\r\u{1B}[K  \(Format.count(commands)) commands compared (\(Format.count(Int(rate)))/s)".utf8))
+    }
+
+    func finish() {
+        if drew { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+extension ExitCodes {
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as ScenarioError: error.description
+        case let error as ConfigError: error.description
+        case let error as StoreError: error.description
+        default: "\(error)"
+        }
+    }
+}

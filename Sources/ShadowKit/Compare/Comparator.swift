@@ -1,0 +1,179 @@
+import Foundation
+import Yams
+
+/// One difference between the two outcome trees.
+public struct DiffEntry: Sendable, Equatable, Codable {
+    public var path: String
+    public var control: JSONValue?
+    public var candidate: JSONValue?
+
+    public init(path: String, control: JSONValue?, candidate: JSONValue?) {
+        self.path = path
+        self.control = control
+        self.candidate = candidate
+    }
+}
+
+/// How outcome trees are compared: paths to ignore, numeric tolerances, lists whose order does not matter.
+public struct ComparatorRules: Sendable, Equatable {
+    public var ignored: [PathPattern]
+    public var tolerances: [(pattern: PathPattern, absolute: Double)]
+    public var unordered: [PathPattern]
+
+    public init(ignored: [PathPattern] = [], tolerances: [(pattern: PathPattern, absolute: Double)] = [],
+                unordered: [PathPattern] = []) {
+        self.ignored = ignored
+        self.tolerances = tolerances
+        self.unordered = unordered
+    }
+
+    public static func == (lhs: ComparatorRules, rhs: ComparatorRules) -> Bool {
+        lhs.ignored == rhs.ignored && lhs.unordered == rhs.unordered
+            && lhs.tolerances.map(\.pattern) == rhs.tolerances.map(\.pattern)
+            && lhs.tolerances.map(\.absolute) == rhs.tolerances.map(\.absolute)
+    }
+
+    /// Reads `scenarios/comparator.yaml`:
+    /// ```yaml
+    /// ignore:    [{path: "$.jobs[*].id", reason: "..."}]
+    /// tolerance: [{path: "$.value.grade", absolute: 0.01, reason: "..."}]
+    /// unordered: [{path: "$.snapshot", reason: "..."}]
+    /// ```
+    public static func load(path: String) throws(ConfigError) -> ComparatorRules {
+        let file = try ConfigFile.load(ComparatorFile.self, path: path)
+        var rules = ComparatorRules()
+        for (index, entry) in (file.ignore ?? []).enumerated() {
+            rules.ignored.append(try pattern(entry.path, path, "ignore[\(index)]"))
+        }
+        for (index, entry) in (file.tolerance ?? []).enumerated() {
+            guard entry.absolute >= 0 else {
+                throw ConfigError(file: path, message: "tolerance[\(index)]: absolute must be zero or more")
+            }
+            rules.tolerances.append((try pattern(entry.path, path, "tolerance[\(index)]"), entry.absolute))
+        }
+        for (index, entry) in (file.unordered ?? []).enumerated() {
+            rules.unordered.append(try pattern(entry.path, path, "unordered[\(index)]"))
+        }
+        return rules
+    }
+
+    private static func pattern(_ text: String, _ file: String, _ at: String) throws(ConfigError) -> PathPattern {
+        guard let pattern = PathPattern(text) else {
+            throw ConfigError(file: file, message: "\(at): \"\(text)\" is not a path like $.value.percent or $.events[*].name")
+        }
+        return pattern
+    }
+
+    private struct ComparatorFile: Decodable {
+        struct Entry: Decodable {
+            var path: String
+            var reason: String?
+        }
+        struct Tolerance: Decodable {
+            var path: String
+            var absolute: Double
+            var reason: String?
+        }
+        var ignore: [Entry]?
+        var tolerance: [Tolerance]?
+        var unordered: [Entry]?
+    }
+}
+
+/// Structural diff of two outcome trees under ``ComparatorRules``.
+public struct Comparator: Sendable {
+    public let rules: ComparatorRules
+
+    public init(rules: ComparatorRules = ComparatorRules()) { self.rules = rules }
+
+    /// Every differing leaf path, in document order. Empty means equal under the rules.
+    public func diff(_ control: JSONValue, _ candidate: JSONValue) -> [DiffEntry] {
+        var entries: [DiffEntry] = []
+        var path: [PathStep] = []
+        walk(control, candidate, &path, &entries)
+        return entries
+    }
+
+    private func walk(_ a: JSONValue?, _ b: JSONValue?, _ path: inout [PathStep], _ out: inout [DiffEntry]) {
+        if rules.ignored.contains(where: { $0.covers(path) }) { return }
+        switch (a, b) {
+        case let (.object(left)?, .object(right)?):
+            for key in Set(left.keys).union(right.keys).sorted() {
+                path.append(.key(key))
+                walk(left[key], right[key], &path, &out)
+                path.removeLast()
+            }
+        case let (.array(left)?, .array(right)?):
+            var left = left
+            var right = right
+            if rules.unordered.contains(where: { $0.covers(path) }) {
+                left.sort { $0.jsonText < $1.jsonText }
+                right.sort { $0.jsonText < $1.jsonText }
+            }
+            for index in 0..<max(left.count, right.count) {
+                path.append(.index(index))
+                walk(index < left.count ? left[index] : nil, index < right.count ? right[index] : nil, &path, &out)
+                path.removeLast()
+            }
+        default:
+            if a == b { return }
+            if let x = a?.numberValue, let y = b?.numberValue,
+               let tolerance = rules.tolerances.first(where: { $0.pattern.covers(path) }),
+               abs(x - y) <= tolerance.absolute + 1e-12 {
+                return
+            }
+            out.append(DiffEntry(path: renderPath(path), control: a, candidate: b))
+        }
+    }
+}
+
+/// A configuration file that could not be read: `file: what is wrong`.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Loads YAML configuration files with messages that name the field at fault.
+enum ConfigFile {
+    static func load<T: Decodable>(_ type: T.Type, path: String) throws(ConfigError) -> T {
+        guard let data = FileManager.default.contents(atPath: path),
+              let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, message: "cannot read the file")
+        }
+        return try decode(type, text: text, path: path)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, text: String, path: String) throws(ConfigError) -> T {
+        do {
+            return try YAMLDecoder().decode(type, from: text)
+        } catch let error as DecodingError {
+            throw ConfigError(file: path, message: describe(error))
+        } catch {
+            throw ConfigError(file: path, message: "\(error)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func at(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(at(context.codingPath + [key])): missing field \"\(key.stringValue)\""
+        case .typeMismatch(let type, let context):
+            return "\(at(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(at(context.codingPath)): expected \(type), found nothing"
+        case .dataCorrupted(let context):
+            return "\(at(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

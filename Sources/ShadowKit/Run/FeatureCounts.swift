@@ -1,0 +1,101 @@
+import Foundation
+import Histogram
+
+/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch.
+public struct FeatureCounts: Sendable, Codable, Equatable {
+    public var comparisons = 0
+    public var matches = 0
+    /// Divergences explained by an unexpired accepted rule.
+    public var accepted = 0
+    /// Unexpected divergences: what the mismatch rate counts.
+    public var mismatches = 0
+    /// Candidate crashes (thrown failures, not domain rejections), accepted or not.
+    public var candidateErrors = 0
+    /// Control crashes, accepted or not.
+    public var controlErrors = 0
+    /// The candidate refused a transition the control performed, and no rule accepts it.
+    public var stateTransitionErrors = 0
+    /// Listener jobs that failed on the candidate side.
+    public var failedJobs = 0
+    /// Commands the candidate refused with a domain rejection (not errors).
+    public var candidateRejections = 0
+
+    public init() {}
+
+    public mutating func add(_ other: FeatureCounts) {
+        comparisons += other.comparisons
+        matches += other.matches
+        accepted += other.accepted
+        mismatches += other.mismatches
+        candidateErrors += other.candidateErrors
+        controlErrors += other.controlErrors
+        stateTransitionErrors += other.stateTransitionErrors
+        failedJobs += other.failedJobs
+        candidateRejections += other.candidateRejections
+    }
+
+    /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).
+    public var mismatchRate: Double? { comparisons > 0 ? Double(mismatches) / Double(comparisons) : nil }
+}
+
+/// Time per command on each side, in nanoseconds, as HdrHistograms.
+public struct LatencyPair: Sendable {
+    public var control: Histogram<UInt64>
+    public var candidate: Histogram<UInt64>
+
+    public init() {
+        control = LatencyPair.makeHistogram()
+        candidate = LatencyPair.makeHistogram()
+    }
+
+    /// 1 ns to 100 s at 3 significant digits.
+    static func makeHistogram() -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000,
+                                          numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        return histogram
+    }
+
+    public mutating func add(_ other: LatencyPair) {
+        control.add(other.control)
+        candidate.add(other.candidate)
+    }
+}
+
+/// Percentiles of one side's latency, in nanoseconds.
+public struct LatencySummary: Sendable, Codable, Equatable {
+    public var count: Int
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var max: Double
+    /// `[value, count]` pairs of the recorded histogram, for bootstrap bounds and charts.
+    public var buckets: [[Double]]
+
+    public init(_ histogram: Histogram<UInt64>) {
+        count = Int(histogram.totalCount)
+        guard count > 0 else {
+            p50 = 0; p95 = 0; p99 = 0; max = 0; buckets = []
+            return
+        }
+        p50 = Double(histogram.valueAtPercentile(50))
+        p95 = Double(histogram.valueAtPercentile(95))
+        p99 = Double(histogram.valueAtPercentile(99))
+        max = Double(histogram.max)
+        buckets = histogram.recordedValues().map { [Double($0.value), Double($0.count)] }
+    }
+
+    public init(count: Int, p50: Double, p95: Double, p99: Double, max: Double, buckets: [[Double]]) {
+        self.count = count
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
+        self.buckets = buckets
+    }
+
+    /// The buckets as weighted samples.
+    public var weightedSamples: [(value: Double, count: Int)] {
+        buckets.compactMap { $0.count == 2 ? ($0[0], Int($0[1])) : nil }
+    }
+}

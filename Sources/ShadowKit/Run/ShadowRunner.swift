@@ -1,0 +1,404 @@
+import Foundation
+import Histogram
+
+/// Where scenarios come from: files, a generator, or anything that yields them in order.
+public protocol ScenarioSource<Command> {
+    associatedtype Command: Sendable
+    /// The next scenario, or `nil` when there are no more.
+    mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>?
+}
+
+extension ScenarioReader: ScenarioSource {}
+
+/// Several sources read one after the other, ordinals continuing across them.
+public struct ChainedSource<Command: Sendable>: ScenarioSource {
+    private var sources: [any ScenarioSource<Command>]
+    private var ordinal = 0
+
+    public init(_ sources: [any ScenarioSource<Command>]) { self.sources = sources }
+
+    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
+        while !sources.isEmpty {
+            if var scenario = try sources[0].nextScenario() {
+                scenario.ordinal = ordinal
+                ordinal += 1
+                return scenario
+            }
+            sources.removeFirst()
+        }
+        return nil
+    }
+}
+
+/// How a run compares.
+public struct RunOptions: Sendable {
+    public var workers: Int
+    /// Only these features are compared (all commands are still applied). `nil` = every feature.
+    public var features: Set<String>?
+    public var comparator: Comparator
+    public var accepted: AcceptedRules
+    /// The day (UTC, `yyyy-mm-dd`) accepted rules are checked against for expiry.
+    public var day: String
+    /// Full divergences kept per signature (the earliest ones); counts are always exact.
+    public var examplesPerSignature: Int
+    /// Scenarios per unit of parallel work.
+    public var batchSize: Int
+    /// Whether to collect the candidate's events, transitions and failed jobs for the store.
+    public var recordSideEffects: Bool
+
+    public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, features: Set<String>? = nil,
+                comparator: Comparator = Comparator(), accepted: AcceptedRules = AcceptedRules(),
+                day: String, examplesPerSignature: Int = 20, batchSize: Int = 256, recordSideEffects: Bool = true) {
+        self.workers = max(1, workers)
+        self.features = features
+        self.comparator = comparator
+        self.accepted = accepted
+        self.day = day
+        self.examplesPerSignature = max(0, examplesPerSignature)
+        self.batchSize = max(1, batchSize)
+        self.recordSideEffects = recordSideEffects
+    }
+}
+
+/// A candidate side-effect row with where and when it happened.
+public struct SideEffectRow: Sendable {
+    public var scenario: String
+    public var seq: Int
+    public var at: Double
+    public var records: SideEffectRecords
+}
+
+/// What a sink receives for each batch, in input order.
+public struct BatchOutput: Sendable {
+    /// Divergences to keep in full (the first few of each signature).
+    public var divergences: [Divergence]
+    public var sideEffects: [SideEffectRow]
+    public var commands: Int
+    public var scenarios: Int
+}
+
+/// Receives a run's results as they are produced, in input order (the store writes them in batches).
+public protocol RunSink {
+    mutating func consume(_ batch: BatchOutput) throws
+}
+
+/// First and last place a signature was seen, and how often.
+public struct SignatureSummary: Sendable, Codable, Equatable {
+    public struct Occurrence: Sendable, Codable, Equatable {
+        public var scenario: String
+        public var seq: Int
+        public var file: String
+        public var line: Int
+        public var ordinal: Int
+    }
+
+    public var signature: String
+    public var text: String
+    public var feature: String
+    public var op: String
+    public var kind: DivergenceKind
+    public var count: Int
+    public var acceptedRule: String?
+    public var first: Occurrence
+    public var last: Occurrence
+}
+
+/// The totals of a run.
+public struct RunTotals: Sendable {
+    public var features: [String: FeatureCounts]
+    public var featureOrder: [String]
+    public var latency: [String: LatencySummary]
+    public var candidateLatency: [String: LatencySummary]
+    public var signatures: [SignatureSummary]
+    /// Expired rule id → divergences it would have accepted.
+    public var expiredRuleHits: [String: Int]
+    public var commands: Int
+    public var scenarios: Int
+    /// Sum over scenarios of the time their clocks covered.
+    public var scenarioSeconds: Double
+}
+
+/// Runs both implementations of a subject side by side over scenarios, in parallel, deterministically.
+///
+/// Scenarios are cut into batches; each batch runs on its own task with fresh worlds per scenario, and
+/// batch results are merged strictly in input order, so counts, signatures and stored divergences are the
+/// same for any number of workers. At most `2 × workers` batches are in memory at once.
+public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
+    public let subject: Subject
+    public let options: RunOptions
+
+    public init(subject: Subject, options: RunOptions) {
+        self.subject = subject
+        self.options = options
+    }
+
+    /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
+    /// `progress` is called after each merged batch with the commands done so far.
+    public func run(_ source: inout some ScenarioSource<Subject.Command>, sink: inout some RunSink,
+                    progress: (Int) -> Void = { _ in }) async throws -> RunTotals {
+        var merger = Merger(order: featureOrder, examplesPerSignature: options.examplesPerSignature)
+        let window = options.workers * 2
+        try await withThrowingTaskGroup(of: BatchResult.self) { group in
+            var submitted = 0
+            var finished: [Int: BatchResult] = [:]
+            var nextToMerge = 0
+            func mergeReady() throws {
+                while let result = finished.removeValue(forKey: nextToMerge) {
+                    try sink.consume(merger.merge(result))
+                    nextToMerge += 1
+                    progress(merger.commands)
+                }
+            }
+            while true {
+                var batch: [ScenarioInput<Subject.Command>] = []
+                while batch.count < options.batchSize, let scenario = try source.nextScenario() {
+                    batch.append(scenario)
+                }
+                if batch.isEmpty { break }
+                let index = submitted
+                let work = self
+                group.addTask { work.process(batch, index: index) }
+                submitted += 1
+                if submitted - nextToMerge >= window, let result = try await group.next() {
+                    finished[result.index] = result
+                    try mergeReady()
+                }
+            }
+            while let result = try await group.next() {
+                finished[result.index] = result
+                try mergeReady()
+            }
+        }
+        return merger.totals()
+    }
+
+    var featureOrder: [String] {
+        subject.features + (subject.sideEffectsFeature.map { [$0] } ?? [])
+    }
+
+    func isSelected(_ feature: String) -> Bool { options.features?.contains(feature) ?? true }
+
+    // MARK: Work on one batch
+
+    struct BatchResult: Sendable {
+        var index: Int
+        var counts: [String: FeatureCounts] = [:]
+        var latency: [String: LatencyPair] = [:]
+        var divergences: [Divergence] = []
+        var sideEffects: [SideEffectRow] = []
+        var expiredRuleHits: [String: Int] = [:]
+        var commands = 0
+        var scenarios = 0
+        var scenarioSeconds = 0.0
+    }
+
+    func process(_ batch: [ScenarioInput<Subject.Command>], index: Int) -> BatchResult {
+        var result = BatchResult(index: index)
+        for scenario in batch { run(scenario, into: &result) }
+        return result
+    }
+
+    func run(_ scenario: ScenarioInput<Subject.Command>, into result: inout BatchResult) {
+        var control = subject.makeControlWorld()
+        var candidate = subject.makeCandidateWorld()
+        guard let start = scenario.commands.first?.at else { return }
+        var now = start
+        let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
+        for input in scenario.commands {
+            now = max(now, input.at)
+            let date = Date(timeIntervalSince1970: now)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            result.commands += 1
+            if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+            guard let feature = subject.feature(of: input.command), isSelected(feature) else { continue }
+            result.latency[feature, default: LatencyPair()].control.record(max(1, t1 &- t0))
+            result.latency[feature, default: LatencyPair()].candidate.record(max(1, t2 &- t1))
+            let context = Context(feature: feature, scenario: scenario, input: input)
+            compareBehaviour(controlResult, candidateResult, context, &result)
+            if let sideEffectsFeature, case .success(let a) = controlResult, case .success(let b) = candidateResult {
+                compareSideEffects(a, b, Context(feature: sideEffectsFeature, scenario: scenario, input: input), &result)
+            }
+            if case .success(let outcome) = candidateResult {
+                let records = subject.records(outcome)
+                if !records.failedJobs.isEmpty {
+                    result.counts[feature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                    if let sideEffectsFeature {
+                        result.counts[sideEffectsFeature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                    }
+                }
+                if options.recordSideEffects,
+                   !(records.events.isEmpty && records.transitions.isEmpty && records.failedJobs.isEmpty) {
+                    result.sideEffects.append(SideEffectRow(scenario: scenario.id, seq: input.seq, at: now, records: records))
+                }
+            }
+        }
+        result.scenarios += 1
+        result.scenarioSeconds += now - start
+    }
+
+    struct Context {
+        var feature: String
+        var scenario: ScenarioInput<Subject.Command>
+        var input: InputCommand<Subject.Command>
+    }
+
+    private func compareBehaviour(_ control: Result<Subject.Outcome, any Error>,
+                                  _ candidate: Result<Subject.Outcome, any Error>,
+                                  _ context: Context, _ result: inout BatchResult) {
+        result.counts[context.feature, default: FeatureCounts()].comparisons += 1
+        switch (control, candidate) {
+        case (.failure(let error), _):
+            let candidateTree = candidate.map(subject.outcomeTree).mapError { $0 } 
+            record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
+                   controlCode: nil, candidateCode: nil, controlTree: .object(["error": .string("\(error)")]),
+                   candidateTree: (try? candidateTree.get()) ?? .object(["error": .string("\(candidate)")]),
+                   context, &result)
+        case (.success(let a), .failure(let error)):
+            record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
+                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: subject.outcomeTree(a),
+                   candidateTree: .object(["error": .string("\(error)")]), context, &result)
+        case (.success(let a), .success(let b)):
+            let candidateCode = subject.rejectionCode(b)
+            if candidateCode != nil { result.counts[context.feature, default: FeatureCounts()].candidateRejections += 1 }
+            guard !subject.behavioursEqual(a, b) else {
+                result.counts[context.feature, default: FeatureCounts()].matches += 1
+                return
+            }
+            let diff = options.comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
+            guard !diff.isEmpty else {
+                result.counts[context.feature, default: FeatureCounts()].matches += 1
+                return
+            }
+            let controlCode = subject.rejectionCode(a)
+            let kind: DivergenceKind
+            if (controlCode == nil) != (candidateCode == nil) {
+                kind = .rejectionMismatch
+            } else if controlCode != candidateCode {
+                kind = .errorCodeMismatch
+            } else {
+                kind = .valueMismatch
+            }
+            record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
+                   controlTree: subject.outcomeTree(a), candidateTree: subject.outcomeTree(b), context, &result)
+        }
+    }
+
+    private func compareSideEffects(_ a: Subject.Outcome, _ b: Subject.Outcome, _ context: Context,
+                                    _ result: inout BatchResult) {
+        result.counts[context.feature, default: FeatureCounts()].comparisons += 1
+        guard !subject.sideEffectsEqual(a, b) else {
+            result.counts[context.feature, default: FeatureCounts()].matches += 1
+            return
+        }
+        let diff = options.comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
+        guard !diff.isEmpty else {
+            result.counts[context.feature, default: FeatureCounts()].matches += 1
+            return
+        }
+        record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
+               controlTree: subject.outcomeTree(a), candidateTree: subject.outcomeTree(b), context, &result)
+    }
+
+    private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
+                        controlTree: JSONValue, candidateTree: JSONValue, _ context: Context,
+                        _ result: inout BatchResult) {
+        let signature = Signature(feature: context.feature, op: context.input.op, kind: kind, controlCode: controlCode,
+                                  candidateCode: candidateCode, paths: diff.map(\.path))
+        var divergence = Divergence(feature: context.feature, op: context.input.op, kind: kind,
+                                    scenario: context.scenario.id, seq: context.input.seq, file: context.scenario.file,
+                                    line: context.input.line, ordinal: context.scenario.ordinal, diff: diff,
+                                    controlCode: controlCode, candidateCode: candidateCode,
+                                    controlOutcome: controlTree, candidateOutcome: candidateTree,
+                                    signature: signature, acceptedRule: nil)
+        let (rule, expired) = options.accepted.classify(divergence, on: options.day)
+        divergence.acceptedRule = rule
+        for id in expired { result.expiredRuleHits[id, default: 0] += 1 }
+        var counts = result.counts[context.feature, default: FeatureCounts()]
+        if rule == nil {
+            counts.mismatches += 1
+            if kind == .rejectionMismatch, controlCode == nil, let refusal = subject.transitionRefusalCode,
+               candidateCode == refusal {
+                counts.stateTransitionErrors += 1
+            }
+        } else {
+            counts.accepted += 1
+        }
+        if kind == .candidateError { counts.candidateErrors += 1 }
+        if kind == .controlError { counts.controlErrors += 1 }
+        result.counts[context.feature] = counts
+        result.divergences.append(divergence)
+    }
+
+    // MARK: Merging, in input order
+
+    struct Merger {
+        let order: [String]
+        let examplesPerSignature: Int
+        var counts: [String: FeatureCounts] = [:]
+        var latency: [String: LatencyPair] = [:]
+        var signatures: [String: SignatureSummary] = [:]
+        var expiredRuleHits: [String: Int] = [:]
+        var commands = 0
+        var scenarios = 0
+        var scenarioSeconds = 0.0
+
+        init(order: [String], examplesPerSignature: Int) {
+            self.order = order
+            self.examplesPerSignature = examplesPerSignature
+        }
+
+        mutating func merge(_ batch: BatchResult) -> BatchOutput {
+            for (feature, value) in batch.counts { counts[feature, default: FeatureCounts()].add(value) }
+            for (feature, value) in batch.latency {
+                if latency[feature] == nil {
+                    latency[feature] = value
+                } else {
+                    latency[feature]?.add(value)
+                }
+            }
+            for (id, hits) in batch.expiredRuleHits { expiredRuleHits[id, default: 0] += hits }
+            commands += batch.commands
+            scenarios += batch.scenarios
+            scenarioSeconds += batch.scenarioSeconds
+            var kept: [Divergence] = []
+            for divergence in batch.divergences {
+                let occurrence = SignatureSummary.Occurrence(scenario: divergence.scenario, seq: divergence.seq,
+                                                             file: divergence.file, line: divergence.line,
+                                                             ordinal: divergence.ordinal)
+                let id = divergence.signature.id
+                if var summary = signatures[id] {
+                    summary.count += 1
+                    summary.last = occurrence
+                    signatures[id] = summary
+                    if summary.count <= examplesPerSignature { kept.append(divergence) }
+                } else {
+                    signatures[id] = SignatureSummary(signature: id, text: divergence.signature.text,
+                                                      feature: divergence.feature, op: divergence.op,
+                                                      kind: divergence.kind, count: 1,
+                                                      acceptedRule: divergence.acceptedRule,
+                                                      first: occurrence, last: occurrence)
+                    if examplesPerSignature > 0 { kept.append(divergence) }
+                }
+            }
+            return BatchOutput(divergences: kept, sideEffects: batch.sideEffects, commands: batch.commands,
+                               scenarios: batch.scenarios)
+        }
+
+        func totals() -> RunTotals {
+            var features: [String: FeatureCounts] = [:]
+            for feature in order { features[feature] = counts[feature] ?? FeatureCounts() }
+            let ranked = signatures.values.sorted {
+                $0.count != $1.count ? $0.count > $1.count : $0.signature < $1.signature
+            }
+            return RunTotals(features: features, featureOrder: order,
+                             latency: latency.mapValues { LatencySummary($0.control) },
+                             candidateLatency: latency.mapValues { LatencySummary($0.candidate) },
+                             signatures: ranked, expiredRuleHits: expiredRuleHits, commands: commands,
+                             scenarios: scenarios, scenarioSeconds: scenarioSeconds)
+        }
+    }
+}

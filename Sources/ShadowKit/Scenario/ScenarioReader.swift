@@ -1,0 +1,281 @@
+import Foundation
+
+/// One command of a scenario, decoded, with where it came from.
+public struct InputCommand<Command: Sendable>: Sendable {
+    public var seq: Int
+    /// Seconds since 1970, UTC.
+    public var at: Double
+    public var op: String
+    /// 1-based line number in `ScenarioInput.file`.
+    public var line: Int
+    public var command: Command
+
+    public init(seq: Int, at: Double, op: String, line: Int, command: Command) {
+        self.seq = seq
+        self.at = at
+        self.op = op
+        self.line = line
+        self.command = command
+    }
+}
+
+/// All commands of one scenario, in `seq` order: the unit the runner applies to a fresh pair of worlds.
+public struct ScenarioInput<Command: Sendable>: Sendable {
+    public var id: String
+    public var file: String
+    /// Position of this scenario in the whole input (0-based), the tiebreak that makes output order stable.
+    public var ordinal: Int
+    public var commands: [InputCommand<Command>]
+
+    public init(id: String, file: String, ordinal: Int, commands: [InputCommand<Command>]) {
+        self.id = id
+        self.file = file
+        self.ordinal = ordinal
+        self.commands = commands
+    }
+}
+
+/// Streams scenarios out of a JSON Lines file, validating every line, without reading the file whole.
+///
+/// A scenario's lines must be contiguous (the generator and recorders write them so); a scenario that comes
+/// back after another one started is refused rather than silently split into two worlds.
+public struct ScenarioReader<Command: Sendable> {
+    public typealias Decode = @Sendable (ScenarioLine) throws(FieldError) -> Command
+
+    public static var defaultMaxLineBytes: Int { 1 << 20 }
+
+    private let path: String
+    private let displayName: String
+    private let handle: FileHandle
+    private let decode: Decode
+    private let maxLineBytes: Int
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
+    private var endOfFile = false
+    private var lineNumber = 0
+    private var seenScenarios: Set<String> = []
+    private var pending: (ScenarioLine, Int)?
+    private var nextOrdinal: Int
+    /// Number of lines read so far, blank ones included.
+    public var linesRead: Int { lineNumber }
+
+    /// Opens `path`; `firstOrdinal` continues ordinals across several input files.
+    public init(path: String, displayName: String? = nil, firstOrdinal: Int = 0,
+                maxLineBytes: Int = ScenarioReader.defaultMaxLineBytes, decode: @escaping Decode) throws(ScenarioError) {
+        self.path = path
+        self.displayName = displayName ?? path
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ScenarioError(file: displayName ?? path, line: 0, message: "cannot open the file for reading")
+        }
+        self.handle = handle
+        self.decode = decode
+        self.maxLineBytes = maxLineBytes
+        self.nextOrdinal = firstOrdinal
+    }
+
+    /// The next scenario, or `nil` at the end of the file.
+    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
+        let start: (ScenarioLine, Int)?
+        if let pending {
+            start = pending
+        } else {
+            start = try nextLine()
+        }
+        guard let (first, firstLine) = start else { return nil }
+        pending = nil
+        guard seenScenarios.insert(first.scenario).inserted else {
+            throw error(firstLine, "scenario \"\(first.scenario)\" continues here after other scenarios; keep each scenario's lines together")
+        }
+        var commands = [try inputCommand(first, line: firstLine)]
+        var previous = first
+        while let (line, number) = try nextLine() {
+            guard line.scenario == first.scenario else {
+                pending = (line, number)
+                break
+            }
+            guard line.seq > previous.seq else {
+                throw error(number, "seq \(line.seq) is out of order (after seq \(previous.seq) of scenario \"\(line.scenario)\")")
+            }
+            guard line.at >= previous.at else {
+                throw error(number, "time goes backwards: \(Timestamp.format(line.at)) is before \(Timestamp.format(previous.at)) (seq \(previous.seq))")
+            }
+            commands.append(try inputCommand(line, line: number))
+            previous = line
+        }
+        defer { nextOrdinal += 1 }
+        return ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal, commands: commands)
+    }
+
+    private func error(_ line: Int, _ message: String) -> ScenarioError {
+        ScenarioError(file: displayName, line: line, message: message)
+    }
+
+    private func inputCommand(_ line: ScenarioLine, line number: Int) throws(ScenarioError) -> InputCommand<Command> {
+        do {
+            return InputCommand(seq: line.seq, at: line.at, op: line.op, line: number, command: try decode(line))
+        } catch {
+            throw self.error(number, error.message)
+        }
+    }
+
+    /// The next non-blank line, parsed and its envelope checked.
+    private mutating func nextLine() throws(ScenarioError) -> (ScenarioLine, Int)? {
+        while let bytes = try nextRawLine() {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            return (try parse(bytes), lineNumber)
+        }
+        return nil
+    }
+
+    private func parse(_ raw: ArraySlice<UInt8>) throws(ScenarioError) -> ScenarioLine {
+        var bytes = Array(raw)
+        if bytes.last == 0x0D { bytes.removeLast() }
+        if lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw error(lineNumber, "invalid UTF-8 at byte \(firstInvalidUTF8Offset(bytes) + 1)")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw self.error(lineNumber, "invalid JSON at \(error.description)")
+        }
+        guard case .object(var object) = value else {
+            throw error(lineNumber, "expected a JSON object, got \(value.typeName)")
+        }
+        guard case .string(let scenario)? = object["scenario"], !scenario.isEmpty else {
+            throw error(lineNumber, envelopeMessage("scenario", "a non-empty string", object["scenario"]))
+        }
+        guard case .int(let seq)? = object["seq"], seq >= 0 else {
+            throw error(lineNumber, envelopeMessage("seq", "a non-negative integer", object["seq"]))
+        }
+        guard case .string(let atText)? = object["at"] else {
+            throw error(lineNumber, envelopeMessage("at", "an RFC 3339 time string", object["at"]))
+        }
+        guard let at = Timestamp.parse(atText) else {
+            throw error(lineNumber, "field \"at\": \"\(atText)\" is not an RFC 3339 time like 2026-11-24T10:00:00Z")
+        }
+        guard case .string(let op)? = object["op"] else {
+            throw error(lineNumber, envelopeMessage("op", "an operation name string", object["op"]))
+        }
+        for key in ScenarioLine.envelopeKeys { object[key] = nil }
+        return ScenarioLine(scenario: scenario, seq: seq, at: at, op: op, fields: object)
+    }
+
+    private func envelopeMessage(_ field: String, _ expected: String, _ value: JSONValue?) -> String {
+        guard let value else { return "missing field \"\(field)\" (expected \(expected))" }
+        return "field \"\(field)\": expected \(expected), got \(value.typeName)"
+    }
+
+    private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        var low = 0
+        var high = bytes.count
+        // The shortest invalid prefix, found by bisection on prefix validity (truncated sequences count).
+        while low < high {
+            let mid = (low + high) / 2
+            if String(validating: bytes[0...mid], as: UTF8.self) != nil || isTruncatedSequence(bytes[0...mid]) {
+                low = mid + 1
+            } else {
+                high = mid
+            }
+        }
+        return low
+    }
+
+    private func isTruncatedSequence(_ bytes: ArraySlice<UInt8>) -> Bool {
+        // A prefix that ends inside a multi-byte sequence is not (yet) an error.
+        var lead = bytes.endIndex - 1
+        var continuation = 0
+        while lead >= bytes.startIndex, bytes[lead] & 0xC0 == 0x80, continuation < 3 {
+            lead -= 1
+            continuation += 1
+        }
+        guard lead >= bytes.startIndex else { return false }
+        let byte = bytes[lead]
+        let needed = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : byte >= 0xC0 ? 1 : 0
+        return needed > continuation && String(validating: bytes[bytes.startIndex..<lead], as: UTF8.self) != nil
+    }
+
+    /// The bytes of the next line without its newline; enforces the size limit while reading.
+    private mutating func nextRawLine() throws(ScenarioError) -> ArraySlice<UInt8>? {
+        var searchFrom = bufferStart
+        while true {
+            if let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                let line = buffer[bufferStart..<newline]
+                bufferStart = newline + 1
+                guard line.count <= maxLineBytes else { throw tooLong(line.count) }
+                return line
+            }
+            if buffer.count - bufferStart > maxLineBytes {
+                lineNumber += 1
+                throw tooLong(buffer.count - bufferStart)
+            }
+            if endOfFile {
+                guard bufferStart < buffer.count else { return nil }
+                lineNumber += 1
+                let line = buffer[bufferStart...]
+                bufferStart = buffer.count
+                return line
+            }
+            searchFrom = buffer.count
+            if bufferStart > 0 {
+                buffer.removeSubrange(0..<bufferStart)
+                searchFrom -= bufferStart
+                bufferStart = 0
+            }
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw ScenarioError(file: displayName, line: lineNumber, message: "read failed: \(error.localizedDescription)")
+            }
+            if let chunk, !chunk.isEmpty {
+                buffer.append(contentsOf: chunk)
+            } else {
+                endOfFile = true
+            }
+        }
+    }
+
+    private func tooLong(_ count: Int) -> ScenarioError {
+        error(lineNumber, "line is longer than the limit of \(maxLineBytes) bytes (\(count)+ bytes)")
+    }
+}
+
+/// Writes scenario lines, buffered, to a file.
+public struct ScenarioWriter: ~Copyable {
+    private let handle: FileHandle
+    private var buffer = ""
+    private let path: String
+
+    public init(path: String) throws(ScenarioError) {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw ScenarioError(file: path, line: 0, message: "cannot create the file")
+        }
+        self.handle = handle
+    }
+
+    public mutating func write(_ line: ScenarioLine) throws(ScenarioError) {
+        buffer += line.jsonLine
+        buffer += "\n"
+        if buffer.utf8.count > 1 << 20 { try flush() }
+    }
+
+    public mutating func flush() throws(ScenarioError) {
+        guard !buffer.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: Data(buffer.utf8))
+        } catch {
+            throw ScenarioError(file: path, line: 0, message: "write failed: \(error.localizedDescription)")
+        }
+        buffer = ""
+    }
+
+    public consuming func close() throws(ScenarioError) {
+        try flush()
+        try? handle.close()
+    }
+}

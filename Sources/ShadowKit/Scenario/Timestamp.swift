@@ -1,0 +1,101 @@
+import Foundation
+
+/// RFC 3339 timestamps (`2026-11-24T10:00:00Z`, optional fraction, `Z` or `±hh:mm`), parsed and printed by
+/// hand: exact, allocation-free and the same on every machine (no locale, no formatter state).
+public enum Timestamp {
+    /// Seconds since 1970 (UTC), or `nil` when the text is not an RFC 3339 date-time.
+    public static func parse(_ text: String) -> Double? {
+        var utf8 = Array(text.utf8)
+        guard utf8.count >= 20 else { return nil }
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in from..<(from + count) {
+                guard i < utf8.count, (48...57).contains(utf8[i]) else { return nil }
+                value = value * 10 + Int(utf8[i] - 48)
+            }
+            return value
+        }
+        guard let year = digits(0, 4), utf8[4] == 45, let month = digits(5, 2), utf8[7] == 45,
+              let day = digits(8, 2), utf8[10] == 84 || utf8[10] == 116,
+              let hour = digits(11, 2), utf8[13] == 58, let minute = digits(14, 2), utf8[16] == 58,
+              let second = digits(17, 2) else { return nil }
+        guard (1...12).contains(month), (1...daysInMonth(year, month)).contains(day), hour < 24, minute < 60,
+              second < 61 else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < utf8.count, utf8[index] == 46 {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < utf8.count, (48...57).contains(utf8[index]) {
+                fraction += Double(utf8[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < utf8.count else { return nil }
+        var offset = 0
+        switch utf8[index] {
+        case 90, 122:
+            index += 1
+        case 43, 45:
+            guard let oh = digits(index + 1, 2), index + 3 < utf8.count, utf8[index + 3] == 58,
+                  let om = digits(index + 4, 2), oh < 24, om < 60 else { return nil }
+            offset = (oh * 60 + om) * 60 * (utf8[index] == 45 ? -1 : 1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == utf8.count else { return nil }
+        utf8.removeAll()
+        let days = daysFromCivil(year, month, day)
+        return Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset) + fraction
+    }
+
+    /// `2026-11-24T10:00:00Z` (whole seconds) or with milliseconds when there is a fraction.
+    public static func format(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.down))
+        let millis = Int(((seconds - Double(whole)) * 1000).rounded())
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let rest = whole - days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))"
+        if millis > 0 { text += "." + pad(millis, 3) }
+        return text + "Z"
+    }
+
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+/// What is recorded about a run when it starts.
+public struct RunMetadata: Sendable, Codable, Equatable {
+    public var subject: String
+    public var startedAt: Double
+    public var seed: UInt64?
+    public var inputs: [String]
+    public var config: [String: String]
+    public var toolVersion: String
+    public var workers: Int
+
+    public init(subject: String, startedAt: Double, seed: UInt64?, inputs: [String], config: [String: String],
+                toolVersion: String, workers: Int) {
+        self.subject = subject
+        self.startedAt = startedAt
+        self.seed = seed
+        self.inputs = inputs
+        self.config = config
+        self.toolVersion = toolVersion
+        self.workers = workers
+    }
+}
+
+/// A run's lifecycle status.
+public enum RunStatus: String, Sendable, Codable {
+    case running, complete, aborted
+}
+
+extension Store {
+    /// Records a new run as `running` and returns its id.
+    public func beginRun(_ metadata: RunMetadata) throws(StoreError) -> Int64 {
+        try write { db in
+            let inputs = JSONValue.array(metadata.inputs.map(JSONValue.string)).jsonText
+            let config = JSONValue.object(metadata.config.mapValues(JSONValue.string)).jsonText
+            try db.execute(sql: """
+                INSERT INTO runs (status, subject, started_at, seed, inputs, config, tool_version, workers)
+                VALUES ('running', ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [metadata.subject, StoreTime.text(metadata.startedAt),
+                                 metadata.seed.map { Int64(bitPattern: $0) }, inputs, config,
+                                 metadata.toolVersion, metadata.workers])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// A sink that writes each batch of a run in one transaction.
+    public func sink(runId: Int64) -> StoreSink { StoreSink(store: self, runId: runId) }
+
+    /// Writes the totals and marks the run `complete`; only called after every batch was flushed.
+    public func completeRun(_ runId: Int64, totals: RunTotals, finishedAt: Double, duration: Double) throws(StoreError) {
+        try write { db in
+            for feature in totals.featureOrder {
+                let c = totals.features[feature] ?? FeatureCounts()
+                try db.execute(sql: """
+                    INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
+                        candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
+                                     c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
+                                     c.candidateRejections])
+            }
+            for (side, summaries) in [("control", totals.latency), ("candidate", totals.candidateLatency)] {
+                for feature in summaries.keys.sorted() {
+                    guard let s = summaries[feature] else { continue }
+                    let histogram = JSONValue.array(s.buckets.map { .array($0.map { .double($0) }) }).jsonText
+                    try db.execute(sql: """
+                        INSERT INTO latency (run_id, feature, side, count, p50_ns, p95_ns, p99_ns, max_ns, histogram)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [runId, feature, side, s.count, s.p50, s.p95, s.p99, s.max, histogram])
+                }
+            }
+            for s in totals.signatures {
+                try db.execute(sql: """
+                    INSERT INTO signatures (run_id, signature, description, feature, op, kind, count, accepted_rule,
+                        first_scenario, first_seq, first_file, first_line, last_scenario, last_seq, last_file, last_line)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [runId, s.signature, s.text, s.feature, s.op, s.kind.rawValue, s.count,
+                                     s.acceptedRule, s.first.scenario, s.first.seq, s.first.file, s.first.line,
+                                     s.last.scenario, s.last.seq, s.last.file, s.last.line])
+            }
+            for (rule, hits) in totals.expiredRuleHits.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO expired_rules (run_id, rule_id, would_match) VALUES (?, ?, ?)",
+                               arguments: [runId, rule, hits])
+            }
+            try db.execute(sql: """
+                UPDATE runs SET status = 'complete', finished_at = ?, duration_seconds = ?, commands = ?,
+                    scenarios = ?, scenario_seconds = ? WHERE id = ?
+                """, arguments: [StoreTime.text(finishedAt), duration, totals.commands, totals.scenarios,
+                                 totals.scenarioSeconds, runId])
+        }
+    }
+
+    /// Marks a run `aborted` with the reason; its partial rows stay for inspection but never count.
+    public func abortRun(_ runId: Int64, error: String, finishedAt: Double) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'aborted', error = ?, finished_at = ? WHERE id = ?",
+                           arguments: [error, StoreTime.text(finishedAt), runId])
+        }
+    }
+}
+
+/// Writes batches of divergences and candidate side effects, one transaction per batch.
+public struct StoreSink: RunSink {
+    let store: Store
+    let runId: Int64
+
+    public mutating func consume(_ batch: BatchOutput) throws {
+        try store.write { db in
+            if !batch.divergences.isEmpty {
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO divergences (run_id, ordinal, feature, op, scenario, seq, file, line, kind, signature,
+                        paths, diff, control_outcome, candidate_outcome, accepted_rule)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for d in batch.divergences {
+                    let paths = JSONValue.array(d.paths.map(JSONValue.string)).jsonText
+                    let diff = JSONValue.array(d.diff.map { entry in
+                        .object(["path": .string(entry.path), "control": entry.control ?? .null,
+                                 "candidate": entry.candidate ?? .null])
+                    }).jsonText
+                    try statement.execute(arguments: [runId, d.ordinal, d.feature, d.op, d.scenario, d.seq, d.file,
+                                                      d.line, d.kind.rawValue, d.signature.id, paths, diff,
+                                                      d.controlOutcome.jsonText, d.candidateOutcome.jsonText,
+                                                      d.acceptedRule])
+                }
+            }
+            guard !batch.sideEffects.isEmpty else { return }
+            let event = try db.makeStatement(sql: """
+                INSERT INTO domain_event_log (run_id, scenario, seq, event_name, payload, occurred_at) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            let transition = try db.makeStatement(sql: """
+                INSERT INTO state_transitions (run_id, scenario, seq, entity, entity_id, from_state, to_state, transitioned_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let failed = try db.makeStatement(sql: """
+                INSERT INTO failed_jobs (run_id, scenario, seq, job, event, exception, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in batch.sideEffects {
+                let at = StoreTime.text(row.at)
+                for e in row.records.events {
+                    try event.execute(arguments: [runId, row.scenario, row.seq, e.name, e.payloadJSON, at])
+                }
+                for t in row.records.transitions {
+                    try transition.execute(arguments: [runId, row.scenario, row.seq, t.entity, t.entityId, t.from, t.to, at])
+                }
+                for f in row.records.failedJobs {
+                    try failed.execute(arguments: [runId, row.scenario, row.seq, f.job, f.event, f.error, at])
+                    // The monitor counts "*.failed" events as errors, as the guide's rollout:monitor does.
+                    try event.execute(arguments: [runId, row.scenario, row.seq, "\(f.job).failed",
+                                                  "{\"event\":\"\(f.event)\"}", at])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+
+/// Store failures, with the database path.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The run database: one SQLite file (WAL, versioned migrations), documented in `docs/schema.md`.
+public final class Store: Sendable {
+    public let path: String
+    let writer: DatabaseQueue
+
+    /// Opens (creating if needed) and migrates the database. `:memory:` gives a private in-memory store.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            if path == ":memory:" {
+                writer = try DatabaseQueue(configuration: configuration)
+            } else {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                }
+                configuration.prepareDatabase { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+                writer = try DatabaseQueue(path: path, configuration: configuration)
+            }
+            try Store.migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: path, message: "cannot open the database: \(error)")
+        }
+    }
+
+    /// Runs a read or write block, mapping database errors to ``StoreError``.
+    func write<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.write(block)
+        } catch {
+            throw StoreError(path: path, message: "\(error)")
+        }
+    }
+
+    func read<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.read(block)
+        } catch {
+            throw StoreError(path: path, message: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'aborted')),
+                    subject TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    duration_seconds REAL,
+                    seed INTEGER,
+                    inputs TEXT NOT NULL,
+                    config TEXT NOT NULL,
+                    tool_version TEXT NOT NULL,
+                    workers INTEGER NOT NULL,
+                    commands INTEGER NOT NULL DEFAULT 0,
+                    scenarios INTEGER NOT NULL DEFAULT 0,
+                    scenario_seconds REAL NOT NULL DEFAULT 0,
+                    error TEXT
+                );
+                CREATE TABLE feature_stats (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    feature TEXT NOT NULL,
+                    comparisons INTEGER NOT NULL,
+                    matches INTEGER NOT NULL,
+                    accepted INTEGER NOT NULL,
+                    mismatches INTEGER NOT NULL,
+                    candidate_errors INTEGER NOT NULL,
+                    control_errors INTEGER NOT NULL,
+                    state_transition_errors INTEGER NOT NULL,
+                    failed_jobs INTEGER NOT NULL,
+                    candidate_rejections INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, feature)
+                );
+                CREATE TABLE latency (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    feature TEXT NOT NULL,
+                    side TEXT NOT NULL CHECK (side IN ('control', 'candidate')),
+                    count INTEGER NOT NULL,
+                    p50_ns REAL NOT NULL,
+                    p95_ns REAL NOT NULL,
+                    p99_ns REAL NOT NULL,
+                    max_ns REAL NOT NULL,
+                    histogram TEXT NOT NULL,
+                    PRIMARY KEY (run_id, feature, side)
+                );
+                CREATE TABLE signatures (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    signature TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    feature TEXT NOT NULL,
+                    op TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    accepted_rule TEXT,
+                    first_scenario TEXT NOT NULL, first_seq INTEGER NOT NULL,
+                    first_file TEXT NOT NULL, first_line INTEGER NOT NULL,
+                    last_scenario TEXT NOT NULL, last_seq INTEGER NOT NULL,
+                    last_file TEXT NOT NULL, last_line INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, signature)
+                );
+                CREATE TABLE divergences (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    feature TEXT NOT NULL,
+                    op TEXT NOT NULL,
+                    scenario TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    paths TEXT NOT NULL,
+                    diff TEXT NOT NULL,
+                    control_outcome TEXT NOT NULL,
+                    candidate_outcome TEXT NOT NULL,
+                    accepted_rule TEXT
+                );
+                CREATE INDEX divergences_by_signature ON divergences(run_id, signature, ordinal, seq);
+                CREATE TABLE expired_rules (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    rule_id TEXT NOT NULL,
+                    would_match INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, rule_id)
+                );
+                CREATE TABLE domain_event_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    scenario TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    event_name TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    occurred_at TEXT NOT NULL
+                );
+                CREATE INDEX domain_event_log_by_time ON domain_event_log(run_id, occurred_at);
+                CREATE TABLE state_transitions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    scenario TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    entity TEXT NOT NULL,
+                    entity_id TEXT NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    transitioned_at TEXT NOT NULL
+                );
+                CREATE INDEX state_transitions_by_time ON state_transitions(run_id, transitioned_at);
+                CREATE TABLE failed_jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    scenario TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    job TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    exception TEXT NOT NULL,
+                    failed_at TEXT NOT NULL
+                );
+                CREATE INDEX failed_jobs_by_time ON failed_jobs(run_id, failed_at);
+                """)
+        }
+        return migrator
+    }
+}
+
+/// Timestamps in the store always carry milliseconds, so text order is time order.
+enum StoreTime {
+    static func text(_ seconds: Double) -> String {
+        let formatted = Timestamp.format(seconds)
+        return formatted.contains(".") ? formatted : formatted.replacingOccurrences(of: "Z", with: ".000Z")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// What the engine needs from a system under comparison: two implementations of the same commands.
+///
+/// The engine never looks inside a command or an outcome except through these functions, so it knows
+/// nothing about the domain. Equality on the typed parts decides the common case (agreement) without
+/// touching JSON; trees are built only for the few commands that differ.
+public protocol ShadowSubject: Sendable {
+    associatedtype Command: Sendable
+    associatedtype Outcome: Sendable
+    associatedtype ControlWorld
+    associatedtype CandidateWorld
+
+    /// Short name shown in reports (`lms`).
+    var name: String { get }
+    /// The features compared per operation, in display order (without the side-effects feature).
+    var features: [String] { get }
+    /// The feature every command's side effects are compared under (`domain_events`), if any.
+    var sideEffectsFeature: String? { get }
+    /// Rejection code the candidate uses for a refused state transition (`invalid_transition`).
+    var transitionRefusalCode: String? { get }
+
+    /// Turns a parsed scenario line into a command; unknown ops and bad fields are ``FieldError``s.
+    func decode(_ line: ScenarioLine) throws(FieldError) -> Command
+    /// The op name and fields of a command, for writing scenario files.
+    func encode(_ command: Command) -> (op: String, fields: [String: JSONValue])
+    /// The feature a command is compared under; `nil` for commands that are applied but not compared.
+    func feature(of command: Command) -> String?
+    /// Seconds a command moves the scenario clock forward (`clock.advance`), or `nil`.
+    func clockAdvance(of command: Command) -> Double?
+
+    func makeControlWorld() -> ControlWorld
+    func makeCandidateWorld() -> CandidateWorld
+    /// Applies a command to the control (legacy) world. A thrown error is a control *error* (a crash), not a rejection.
+    func applyControl(_ command: Command, to world: inout ControlWorld, now: Date) throws -> Outcome
+    /// Applies a command to the candidate (modern) world. A thrown error is a candidate error.
+    func applyCandidate(_ command: Command, to world: inout CandidateWorld, now: Date) throws -> Outcome
+
+    /// Typed comparison of the behaviour (everything but side effects).
+    func behavioursEqual(_ control: Outcome, _ candidate: Outcome) -> Bool
+    /// Typed comparison of side effects.
+    func sideEffectsEqual(_ control: Outcome, _ candidate: Outcome) -> Bool
+    /// The behaviour as a tree with stable field names (`$.value.percent`).
+    func behaviourTree(_ outcome: Outcome) -> JSONValue
+    /// The side effects as a tree (`$.events[2].name`).
+    func sideEffectsTree(_ outcome: Outcome) -> JSONValue
+    /// The whole outcome as a tree, for storage and reports.
+    func outcomeTree(_ outcome: Outcome) -> JSONValue
+    /// The rejection code if the command was refused, `nil` if it was carried out.
+    func rejectionCode(_ outcome: Outcome) -> String?
+    /// What the candidate wrote to its event log, transition log and failed-jobs table.
+    func records(_ outcome: Outcome) -> SideEffectRecords
+}
+
+/// Rows for the `domain_event_log`, `state_transitions` and `failed_jobs` tables, from one outcome.
+public struct SideEffectRecords: Sendable, Equatable {
+    public struct Event: Sendable, Equatable {
+        public var name: String
+        public var payloadJSON: String
+        public init(name: String, payloadJSON: String) {
+            self.name = name
+            self.payloadJSON = payloadJSON
+        }
+    }
+
+    public struct Transition: Sendable, Equatable {
+        public var entity: String
+        public var entityId: String
+        public var from: String
+        public var to: String
+        public init(entity: String, entityId: String, from: String, to: String) {
+            self.entity = entity
+            self.entityId = entityId
+            self.from = from
+            self.to = to
+        }
+    }
+
+    public struct FailedJob: Sendable, Equatable {
+        public var job: String
+        public var event: String
+        public var error: String
+        public init(job: String, event: String, error: String) {
+            self.job = job
+            self.event = event
+            self.error = error
+        }
+    }
+
+    public var events: [Event]
+    public var transitions: [Transition]
+    public var failedJobs: [FailedJob]
+
+    public init(events: [Event] = [], transitions: [Transition] = [], failedJobs: [FailedJob] = []) {
+        self.events = events
+        self.transitions = transitions
+        self.failedJobs = failedJobs
+    }
+}

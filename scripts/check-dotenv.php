@@ -1,0 +1,49 @@
+<?php
+// Loads a .env file with vlucas/phpdotenv (Laravel's loader) into an array-backed repository, so
+// the process environment plays no part, and prints what it defines as a JSON object
+// (a key the file unsets maps to null). Used by DotEnvTests to check that ShadowGate's .env
+// editor writes values the running app will read as intended.
+//
+// Usage: php scripts/check-dotenv.php PATH/TO/.env
+// Exit codes: 0 ok, 64 usage, 65 the file does not parse, 69 phpdotenv is not installed.
+
+declare(strict_types=1);
+
+if ($argc !== 2) {
+    fwrite(STDERR, "usage: php check-dotenv.php PATH/TO/.env\n");
+    exit(64);
+}
+
+$autoloaders = [
+    __DIR__ . '/../vendor/autoload.php',       // composer install in the project
+    '/usr/share/php/Dotenv/autoload.php',      // Debian: apt-get install php-vlucas-phpdotenv
+];
+$loaded = false;
+foreach ($autoloaders as $autoloader) {
+    if (is_file($autoloader)) {
+        require $autoloader;
+        $loaded = class_exists(\Dotenv\Dotenv::class);
+        if ($loaded) {
+            break;
+        }
+    }
+}
+if (!$loaded) {
+    fwrite(STDERR, "phpdotenv not found: apt-get install php-cli php-vlucas-phpdotenv\n");
+    exit(69);
+}
+
+$path = $argv[1];
+if (!is_file($path)) {
+    fwrite(STDERR, "$path: no such file\n");
+    exit(64);
+}
+
+try {
+    $values = \Dotenv\Dotenv::createArrayBacked(dirname($path), basename($path))->load();
+} catch (\Dotenv\Exception\ExceptionInterface $error) {
+    fwrite(STDERR, "$path: " . $error->getMessage() . "\n");
+    exit(65);
+}
+
+echo json_encode((object) $values, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR), "\n";
