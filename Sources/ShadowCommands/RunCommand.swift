@@ -15,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Apply scenarios to legacy and modern side by side, compare, and store the run.")
 
-    @Option(name: .long, help: "A scenario file (JSON Lines). Repeat for several.")
+    @Option(name: .long, parsing: .upToNextOption, help: "Scenario files (JSON Lines): --input a.jsonl b.jsonl, or repeat --input.")
     var input: [String] = []
 
     @Option(name: .long, help: "Also generate this many scenarios of traffic.")

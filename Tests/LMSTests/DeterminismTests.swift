@@ -28,7 +28,7 @@ func variedCommands(seed: UInt64, count: Int) -> [LMSCommand] {
     // A base every course shares, so most later commands hit existing entities.
     for course in courses {
         commands.append(.courseCreate(courseId: course, title: "Course \(course)",
-                                      instructorId: course == 4 ? nil : 90 + course,
+                                      instructorId: course == 1 ? nil : 90 + course,
                                       capacity: course == 2 ? 3 : nil,
                                       certificateTemplate: course == 3 ? nil : "classic"))
         for index in 0..<lessonsPerCourse {

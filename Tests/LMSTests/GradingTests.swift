@@ -171,6 +171,14 @@ import Testing
                                                EventPayload(courseId: 1, userId: 10, score: grade, passed: passed))])
     }
 
+    @Test func highestStrategyAgreesWithLegacy() throws {
+        for step in ShadowPair.run(history(.highest)) {
+            #expect(step.legacy.outcome?.behaviour == step.modern.outcome?.behaviour, "\(step.command)")
+        }
+        let last = try #require(ShadowPair.run(history(.highest)).last)
+        #expect(last.agrees)
+    }
+
     @Test func legacyAlwaysTakesTheHighest() throws {
         for strategy in GradingStrategyKind.allCases {
             let outcome = try #require(runLegacy(history(strategy)).last?.outcome)

@@ -43,6 +43,21 @@ import Testing
         }
     }
 
+    /// The time limit is inclusive: a submission at exactly the limit is on time on both sides.
+    @Test func submissionAtTheLimitIsOnTime() throws {
+        let commands = Fixture.enrolled() + [Fixture.quiz(timeLimit: 10), .startAttempt(userId: 10, quizId: 5, attemptId: 1),
+                                             .advanceClock(seconds: 300), .advanceClock(seconds: 300),
+                                             .submitAttempt(attemptId: 1, answers: [1, 1, 1])]
+        let last = try #require(ShadowPair.run(commands).last)
+        #expect(last.modern.outcome?.status == .accepted)
+        #expect(last.agrees)
+        // One more second (clock advances accumulate) and modern expires the attempt.
+        var late = commands
+        late.insert(.advanceClock(seconds: 1), at: late.count - 1)
+        let lateStep = try #require(ShadowPair.run(late).last)
+        #expect(lateStep.modern.outcome?.errorCode == ErrorCode.attemptExpired)
+    }
+
     @Test(arguments: ids)
     func controlAgreesOnEveryCommand(id: String) throws {
         let quirk = try quirk(id)
@@ -229,12 +244,19 @@ import Testing
             .appendingPathComponent("../../Sources/LMS/Legacy/QUIRKS.md").standardizedFileURL
         let text = try String(contentsOf: url, encoding: .utf8)
         var searchFrom = text.startIndex
-        for id in Self.ids {
-            let range = try #require(text.range(of: "## `\(id)`", range: searchFrom..<text.endIndex),
-                                     "QUIRKS.md has no heading for \(id) after the previous quirk")
-            searchFrom = range.upperBound
+        for quirk in LegacyQuirk.all {
+            let heading = try #require(text.range(of: "## `\(quirk.id)`", range: searchFrom..<text.endIndex),
+                                       "QUIRKS.md has no heading for \(quirk.id) after the previous quirk")
+            let sectionEnd = text.range(of: "\n#", range: heading.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
+            let section = text[heading.upperBound..<sectionEnd]
+            let reproduction = "```jsonl\n" + quirk.trigger.map(scenarioLine).joined(separator: "\n") + "\n```"
+            #expect(section.contains(reproduction), "QUIRKS.md: reproduction of \(quirk.id) differs from its trigger")
+            for feature in quirk.features {
+                #expect(section.contains("`\(feature.rawValue)`"), "QUIRKS.md: \(quirk.id) does not name \(feature)")
+            }
+            searchFrom = heading.upperBound
         }
-        #expect(text.contains("Unintended divergence kept on purpose"))
+        #expect(text.contains("# Unintended divergence kept on purpose"))
     }
 }
 
