@@ -24,7 +24,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Accepted divergences file.")
     var accepted: String = "scenarios/accepted.yaml"
 
-    @Option(name: .long, help: "Comparator rules file.")
+    @Option(name: .long, help: "OutcomeComparator rules file.")
     var comparator: String = "scenarios/comparator.yaml"
 
     @Option(name: .long, help: "Day rules are checked against for expiry (default: today).")
@@ -37,7 +37,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let subject = LMSSubject()
         let options = RunOptions(
-            workers: 1, comparator: Comparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
+            workers: 1, comparator: OutcomeComparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
             accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(), day: day ?? todayUTC())
         guard let input = try findScenario(subject) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",

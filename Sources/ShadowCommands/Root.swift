@@ -14,7 +14,7 @@ public struct ShadowGateCommand: AsyncParsableCommand {
             74 database error, 70 internal error.
             """,
         version: version,
-        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self]
+        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self]
     )
 
     public init() {}

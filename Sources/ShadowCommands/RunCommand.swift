@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Accepted divergences file.")
     var accepted: String = "scenarios/accepted.yaml"
 
-    @Option(name: .long, help: "Comparator rules file.")
+    @Option(name: .long, help: "OutcomeComparator rules file.")
     var comparator: String = "scenarios/comparator.yaml"
 
     @Option(name: .long, help: "Full divergence examples kept per signature (counts are always exact).")
@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         let subject = LMSSubject()
         let options = RunOptions(
             workers: workers, features: features.map { Set(featureList($0)) },
-            comparator: Comparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
+            comparator: OutcomeComparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
             accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(),
             day: day ?? todayUTC(), examplesPerSignature: examples)
         var sources: [any ScenarioSource<LMSCommand>] = []

@@ -50,7 +50,7 @@ import Testing
             FEATURE_ENROLLMENT_SERVICE=true
             FEATURE_PROGRESS_SERVICE=(false)
             ROLLOUT_PROGRESS_SERVICE=25
-            FEATURE_PILOT_USERS=7, 9,,11
+            FEATURE_PILOT_USERS="7, 9,,11"
             FEATURE_DOMAIN_EVENTS=On
             """, file: ".env")
         let flags = try FlagConfiguration(features: Self.features, environment: env)

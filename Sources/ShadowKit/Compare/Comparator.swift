@@ -81,7 +81,7 @@ public struct ComparatorRules: Sendable, Equatable {
 }
 
 /// Structural diff of two outcome trees under ``ComparatorRules``.
-public struct Comparator: Sendable {
+public struct OutcomeComparator: Sendable {
     public let rules: ComparatorRules
 
     public init(rules: ComparatorRules = ComparatorRules()) { self.rules = rules }

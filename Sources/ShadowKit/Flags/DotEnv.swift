@@ -739,7 +739,7 @@ enum DotEnvFileIO {
         let targetURL = URL(fileURLWithPath: target)
         let directory = targetURL.deletingLastPathComponent().path
         let temporary = targetURL.deletingLastPathComponent()
-            .appendingPathComponent(".\(targetURL.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+            .appendingPathComponent("\(targetURL.lastPathComponent).tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
             .path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw failure(temporary, "create temporary file") }

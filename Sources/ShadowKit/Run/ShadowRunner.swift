@@ -35,7 +35,7 @@ public struct RunOptions: Sendable {
     public var workers: Int
     /// Only these features are compared (all commands are still applied). `nil` = every feature.
     public var features: Set<String>?
-    public var comparator: Comparator
+    public var comparator: OutcomeComparator
     public var accepted: AcceptedRules
     /// The day (UTC, `yyyy-mm-dd`) accepted rules are checked against for expiry.
     public var day: String
@@ -47,7 +47,7 @@ public struct RunOptions: Sendable {
     public var recordSideEffects: Bool
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, features: Set<String>? = nil,
-                comparator: Comparator = Comparator(), accepted: AcceptedRules = AcceptedRules(),
+                comparator: OutcomeComparator = OutcomeComparator(), accepted: AcceptedRules = AcceptedRules(),
                 day: String, examplesPerSignature: Int = 20, batchSize: Int = 256, recordSideEffects: Bool = true) {
         self.workers = max(1, workers)
         self.features = features

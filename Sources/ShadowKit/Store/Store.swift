@@ -183,6 +183,17 @@ public final class Store: Sendable {
                 CREATE INDEX failed_jobs_by_time ON failed_jobs(run_id, failed_at);
                 """)
         }
+        migrator.registerMigration("v2-gate") { db in
+            try db.execute(sql: """
+                CREATE TABLE gate_decisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER,
+                    decided_at TEXT NOT NULL,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'inconclusive')),
+                    decision TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

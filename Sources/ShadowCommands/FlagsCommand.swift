@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import LMS
+import ShadowKit
+
+struct FlagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flags",
+        abstract: "Read the feature flags of a Laravel .env (FEATURE_*, ROLLOUT_*, FEATURE_PILOT_USERS).",
+        subcommands: [Status.self, Check.self])
+
+    struct EnvOptions: ParsableArguments {
+        @Option(name: .long, help: "The Laravel .env file.")
+        var env: String = ".env"
+
+        func configuration() throws -> FlagConfiguration {
+            guard let text = try? String(contentsOfFile: env, encoding: .utf8) else {
+                throw UserFacingError(message: "\(env): cannot read the .env file", code: ExitCodes.malformedInput)
+            }
+            do {
+                let file = try DotEnvFile.parse(text, file: env)
+                return try FlagConfiguration(features: LMSFeature.allCases.map(\.rawValue), environment: file)
+            } catch let error as DotEnvError {
+                throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
+            } catch let error as FlagConfigurationError {
+                throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show each feature's flag, percentage and pilots.")
+        @OptionGroup var options: EnvOptions
+
+        func run() throws {
+            let flags = try options.configuration()
+            var rows: [[String]] = [["feature", "flag", "direct", "rollout %", "pilot users"]]
+            for feature in flags.features {
+                let s = flags.status(feature: feature)
+                rows.append([feature, s.flagKey, s.directFlag ? "on" : "off", "\(s.percentage)", "\(s.pilotUserCount)"])
+            }
+            print(Format.table(rows, rightAligned: [3, 4]), terminator: "")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Is FEATURE enabled for a user, and why?")
+        @Argument(help: "Feature name, e.g. enrollment_service.") var feature: String
+        @Option(name: .long, help: "User id.") var user: Int
+        @OptionGroup var options: EnvOptions
+        @Option(name: .long, help: "Bucketing recipe: modulo (the guide's) or murmur3 (Unleash-compatible).")
+        var bucketing: String = Bucketing.murmur3.rawValue
+        @Flag(name: .long, help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard LMSFeature(rawValue: feature) != nil else { throw ValidationError("unknown feature \"\(feature)\"") }
+            guard Bucketing(rawValue: bucketing) != nil else { throw ValidationError("--bucketing is modulo or murmur3") }
+        }
+
+        func run() throws {
+            let flags = try options.configuration()
+            let decision = flags.decide(feature: feature, userId: user, bucketing: Bucketing(rawValue: bucketing) ?? .murmur3)
+            if json {
+                print(JSONValue.object(["feature": .string(feature), "userId": .int(user),
+                                        "enabled": .bool(decision.enabled),
+                                        "reason": .string(decision.reason.description)]).jsonText)
+            } else {
+                print("\(feature) for user \(user): \(decision.enabled ? "ENABLED" : "disabled") (\(decision.reason))")
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import LMS
+import ShadowKit
+
+struct GateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "May each flag advance? Gate a run on the success criteria (exit 0 pass, 1 fail, 2 inconclusive).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("run"), help: "Run id, or 'latest'.")
+    var runId: String = "latest"
+
+    @Option(name: .long, help: "Gate only this feature (repeatable).")
+    var feature: [String] = []
+
+    @Option(name: .long, help: "The success-criteria Markdown table.")
+    var criteria: String = "scenarios/success-criteria.md"
+
+    @Option(name: .long, help: "An llvm-cov JSON export (llvm-cov export -summary-only) for the coverage row.")
+    var coverage: String?
+
+    @Option(name: .long, help: "Also write JUnit XML here.")
+    var junit: String?
+
+    @Option(name: .long, help: "Also write the criteria table with Measured filled here.")
+    var markdown: String?
+
+    @Flag(name: .long, help: "Print the decision as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard runId == "latest" || Int64(runId) != nil else { throw ValidationError("--run takes a run id or 'latest'") }
+        let known = Set(LMSFeature.allCases.map(\.rawValue))
+        for name in feature where !known.contains(name) {
+            throw ValidationError("unknown feature \"\(name)\"; known: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        guard let text = try? String(contentsOfFile: criteria, encoding: .utf8) else {
+            throw UserFacingError(message: "\(criteria): cannot read the criteria table", code: ExitCodes.malformedInput)
+        }
+        let table: CriteriaTable
+        do {
+            table = try CriteriaTable.parse(text, file: criteria)
+        } catch {
+            throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
+        }
+        var evaluator = GateEvaluator(table: table)
+        if let coverage { evaluator.coverage = try CoverageExport.lineCoverage(path: coverage) }
+        let store = try Store(path: database.db)
+        let decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
+        try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict == .pass ? "pass" : decision.verdict == .fail ? "fail" : "inconclusive",
+                                     document: decision.json.jsonText, at: Date().timeIntervalSince1970)
+        if let junit { try write(GateRenderer.junit(decision), to: junit) }
+        if let markdown { try write(GateRenderer.markdown(decision, table: table, original: text), to: markdown) }
+        print(json ? decision.json.jsonText : GateRenderer.text(decision), terminator: json ? "\n" : "")
+        if decision.exitCode != 0 { throw ExitCode(decision.exitCode) }
+    }
+}
+
+func write(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw UserFacingError(message: "\(path): cannot write: \(error.localizedDescription)", code: 73)
+    }
+}
+
+/// Reads the line coverage of an `llvm-cov export` JSON document.
+enum CoverageExport {
+    static func lineCoverage(path: String) throws -> Double {
+        guard let data = FileManager.default.contents(atPath: path),
+              case .object(let root)? = try? JSONValue.parse(Array(data)),
+              case .array(let exports)? = root["data"], case .object(let first)? = exports.first,
+              case .object(let totals)? = first["totals"], case .object(let lines)? = totals["lines"],
+              let percent = lines["percent"]?.numberValue else {
+            throw UserFacingError(message: "\(path): not an llvm-cov JSON export (expected data[0].totals.lines.percent)",
+                                  code: ExitCodes.malformedInput)
+        }
+        return percent / 100
+    }
+}

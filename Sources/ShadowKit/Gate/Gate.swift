@@ -1,0 +1,303 @@
+import Foundation
+
+/// The answer for one criterion, one feature, or the whole gate.
+public enum Verdict: String, Sendable, Codable {
+    case pass, fail, inconclusive
+    case notMeasured = "not measured"
+}
+
+/// One criterion of one feature: what was measured, its bound, and why the verdict.
+public struct CriterionResult: Sendable, Codable, Equatable {
+    public var metric: String
+    public var target: String
+    public var measured: String
+    public var upperBound: String?
+    public var verdict: Verdict
+    public var reason: String
+    /// Line of the criteria table the row came from.
+    public var line: Int
+}
+
+/// All criteria of one feature.
+public struct FeatureGate: Sendable, Codable, Equatable {
+    public var feature: String
+    public var verdict: Verdict
+    public var criteria: [CriterionResult]
+}
+
+/// The gate's decision over a run.
+public struct GateDecision: Sendable, Codable, Equatable {
+    public var verdict: Verdict
+    public var runId: Int64?
+    public var runStatus: String?
+    public var reason: String
+    public var features: [FeatureGate]
+
+    /// 0 pass, 1 fail, 2 inconclusive.
+    public var exitCode: Int32 {
+        switch verdict {
+        case .pass: 0
+        case .fail: 1
+        case .inconclusive, .notMeasured: 2
+        }
+    }
+
+    /// `verdict`, `features.<name>.verdict`, `features.<name>.criteria[]` with `metric`, `target`, `measured`,
+    /// `upperBound`, `verdict`, `reason`.
+    public var json: JSONValue {
+        var features: [String: JSONValue] = [:]
+        for feature in self.features {
+            features[feature.feature] = .object([
+                "verdict": .string(feature.verdict.rawValue),
+                "criteria": .array(feature.criteria.map { c in
+                    .object(["metric": .string(c.metric), "target": .string(c.target), "measured": .string(c.measured),
+                             "upperBound": c.upperBound.map(JSONValue.string) ?? .null,
+                             "verdict": .string(c.verdict.rawValue), "reason": .string(c.reason)])
+                }),
+            ])
+        }
+        return .object(["verdict": .string(verdict.rawValue), "runId": runId.map { .int(Int($0)) } ?? .null,
+                        "runStatus": runStatus.map(JSONValue.string) ?? .null, "reason": .string(reason),
+                        "features": .object(features)])
+    }
+}
+
+/// Decides, per feature, whether the evidence of a run meets the success criteria.
+///
+/// Fails closed: no run, a run that is not complete, or a feature without comparisons is inconclusive,
+/// and a row the harness cannot measure is "not measured", never a pass.
+public struct GateEvaluator: Sendable {
+    public var table: CriteriaTable
+    public var confidence = 0.95
+    /// Test coverage (0...1) from an llvm-cov export, if given.
+    public var coverage: Double?
+    /// Seed of the bootstrap, so the same run gives the same decision.
+    public var bootstrapSeed: UInt64 = 0x5EED
+
+    public init(table: CriteriaTable, coverage: Double? = nil) {
+        self.table = table
+        self.coverage = coverage
+    }
+
+    public func evaluate(_ run: StoredRun?, features requested: [String]) -> GateDecision {
+        guard let run else {
+            return GateDecision(verdict: .inconclusive, runId: nil, runStatus: nil,
+                                reason: "no run in the database: run `shadowgate run` first", features: [])
+        }
+        guard run.status == .complete else {
+            let why = run.status == .running ? "is still running (or died without finishing)" : "was aborted: \(run.error ?? "unknown error")"
+            return GateDecision(verdict: .inconclusive, runId: run.id, runStatus: run.status.rawValue,
+                                reason: "run \(run.id) \(why); only complete runs count", features: [])
+        }
+        let names = requested.isEmpty ? run.featureOrder : requested
+        let gates = names.map { evaluate(feature: $0, run: run) }
+        let verdict = Self.combine(gates.map(\.verdict))
+        let failing = gates.filter { $0.verdict == .fail }.map(\.feature)
+        let open = gates.filter { $0.verdict == .inconclusive }.map(\.feature)
+        var reason = "run \(run.id): \(gates.count) feature(s) gated"
+        if !failing.isEmpty { reason += "; failing: \(failing.joined(separator: ", "))" }
+        if !open.isEmpty { reason += "; inconclusive: \(open.joined(separator: ", "))" }
+        return GateDecision(verdict: verdict, runId: run.id, runStatus: run.status.rawValue, reason: reason,
+                            features: gates)
+    }
+
+    /// Any fail fails; otherwise anything inconclusive (or nothing measured) is inconclusive.
+    static func combine(_ verdicts: [Verdict]) -> Verdict {
+        if verdicts.contains(.fail) { return .fail }
+        if verdicts.contains(.inconclusive) { return .inconclusive }
+        return verdicts.contains(.pass) ? .pass : .inconclusive
+    }
+
+    func evaluate(feature: String, run: StoredRun) -> FeatureGate {
+        guard let counts = run.features[feature] else {
+            let results = table.rows.map {
+                result($0, "-", nil, .inconclusive, "feature \(feature) was not compared in run \(run.id)")
+            }
+            return FeatureGate(feature: feature, verdict: .inconclusive, criteria: results)
+        }
+        let results = table.rows.map { evaluate($0, counts: counts, feature: feature, run: run) }
+        let measurable = results.map(\.verdict).filter { $0 != .notMeasured }
+        return FeatureGate(feature: feature, verdict: Self.combine(measurable), criteria: results)
+    }
+
+    private func result(_ row: CriteriaRow, _ measured: String, _ bound: String?, _ verdict: Verdict,
+                        _ reason: String) -> CriterionResult {
+        CriterionResult(metric: row.metric.rawValue, target: row.targetText, measured: measured, upperBound: bound,
+                        verdict: verdict, reason: reason, line: row.line)
+    }
+
+    func evaluate(_ row: CriteriaRow, counts: FeatureCounts, feature: String, run: StoredRun) -> CriterionResult {
+        switch row.metric {
+        case .mismatchRate:
+            return rate(row, failures: counts.mismatches, trials: counts.comparisons, what: "unexpected divergences")
+        case .errorRate:
+            return rate(row, failures: counts.candidateErrors, trials: counts.comparisons, what: "candidate errors")
+        case .failedJobs:
+            return failedJobs(row, events: counts.failedJobs, seconds: run.scenarioSeconds)
+        case .stateTransitionErrors:
+            guard counts.comparisons > 0 else {
+                return result(row, "0 of 0", nil, .inconclusive, "no comparisons for this feature")
+            }
+            if counts.stateTransitionErrors > 0 {
+                return result(row, "\(counts.stateTransitionErrors)", nil, .fail,
+                              "the candidate refused \(counts.stateTransitionErrors) transition(s) legacy performed; any one fails the feature")
+            }
+            return result(row, "0", nil, .pass, "no refused transitions in \(Format.count(counts.comparisons)) comparisons")
+        case .responseTime:
+            return responseTime(row, control: run.controlLatency[feature], candidate: run.candidateLatency[feature])
+        case .testCoverage:
+            guard let coverage else {
+                return result(row, "-", nil, .notMeasured, "no coverage export given (--coverage FILE)")
+            }
+            let measured = Format.percent(coverage)
+            guard case .atLeast(let minimum) = row.target else {
+                return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to coverage")
+            }
+            return result(row, measured, nil, coverage >= minimum ? .pass : .fail,
+                          coverage >= minimum ? "line coverage meets the target" : "line coverage is below \(Format.percent(minimum))")
+        case .userComplaints, .supportTickets, .featureDevelopmentSpeed, .bugFixTime:
+            return result(row, "-", nil, .notMeasured, "the harness cannot measure this; track it outside ShadowGate")
+        }
+    }
+
+    private func threshold(_ target: CriterionTarget) -> (value: Double, inclusive: Bool)? {
+        switch target {
+        case .below(let value): (value, false)
+        case .atMost(let value): (value, true)
+        case .zero: (0, true)
+        default: nil
+        }
+    }
+
+    private func rate(_ row: CriteriaRow, failures k: Int, trials n: Int, what: String) -> CriterionResult {
+        let measured = n > 0 ? "\(Format.percent(Double(k) / Double(n))) (\(Format.count(k)) of \(Format.count(n)))" : "0 of 0"
+        guard n > 0 else { return result(row, measured, nil, .inconclusive, "no comparisons: nothing to judge") }
+        guard let (limit, inclusive) = threshold(row.target) else {
+            return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to a rate")
+        }
+        let upper = Statistics.clopperPearsonUpper(failures: k, trials: n, confidence: confidence)
+        let bound = Format.percent(upper)
+        if upper < limit || (inclusive && upper <= limit) {
+            return result(row, measured, bound, .pass, "95% upper bound \(bound) is within \(row.targetText)")
+        }
+        let point = Double(k) / Double(n)
+        if point > limit || (!inclusive && point >= limit) || (limit == 0 && k > 0) {
+            return result(row, measured, bound, .fail, "\(Format.count(k)) \(what) in \(Format.count(n)): the rate itself breaches \(row.targetText)")
+        }
+        if let more = Statistics.additionalCleanTrialsNeeded(failures: k, trials: n, target: limit, confidence: confidence) {
+            return result(row, measured, bound, .inconclusive,
+                          "upper bound \(bound) is not yet below \(row.targetText): need \(Format.count(more)) more clean comparisons")
+        }
+        return result(row, measured, bound, .inconclusive, "upper bound \(bound) cannot get below \(row.targetText)")
+    }
+
+    private func failedJobs(_ row: CriteriaRow, events: Int, seconds: Double) -> CriterionResult {
+        let hours = seconds / 3600
+        guard hours > 0 else { return result(row, "\(events) in 0 h", nil, .inconclusive, "the run covered no scenario time") }
+        let measured = String(format: "%d in %.1f h (%.2f/h)", events, hours, Double(events) / hours)
+        guard case .ratePerHourBelow(let limit) = row.target else {
+            return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
+        }
+        let upper = Statistics.poissonUpper(events: events, confidence: confidence) / hours
+        let bound = String(format: "%.3f/h", upper)
+        if upper < limit { return result(row, measured, bound, .pass, "95% upper bound \(bound) is below \(row.targetText)") }
+        if Double(events) / hours >= limit {
+            return result(row, measured, bound, .fail, "\(events) failed jobs in \(String(format: "%.1f", hours)) h of scenario time breach \(row.targetText)")
+        }
+        let needed = Statistics.poissonUpper(events: events, confidence: confidence) / limit - hours
+        return result(row, measured, bound, .inconclusive,
+                      String(format: "need about %.1f more hours of scenario time without failures", max(0, needed)))
+    }
+
+    private func responseTime(_ row: CriteriaRow, control: LatencySummary?, candidate: LatencySummary?) -> CriterionResult {
+        guard case .noRegression(let margin) = row.target else {
+            return result(row, "-", nil, .notMeasured, "target \(row.targetText) is not measured from shadow latency")
+        }
+        guard let control, let candidate, control.count > 0, candidate.count > 0 else {
+            return result(row, "-", nil, .notMeasured, "no latency recorded for this feature")
+        }
+        let measured = "p95 \(Format.nanos(candidate.p95)) vs \(Format.nanos(control.p95))"
+        guard let interval = Statistics.bootstrapQuantileRatio(control: control.weightedSamples,
+                                                               candidate: candidate.weightedSamples, quantile: 0.95,
+                                                               resamples: 2000, confidence: confidence,
+                                                               seed: bootstrapSeed) else {
+            return result(row, measured, nil, .inconclusive, "too few latency samples for a bootstrap")
+        }
+        let bound = String(format: "×%.2f", interval.upper)
+        let limit = 1 + margin
+        let ci = String(format: "p95 ratio ×%.2f, 95%% CI [×%.2f, ×%.2f]", interval.estimate, interval.lower, interval.upper)
+        if interval.upper <= limit { return result(row, measured, bound, .pass, "\(ci) within ×\(String(format: "%.2f", limit))") }
+        if interval.lower > limit { return result(row, measured, bound, .fail, "\(ci) is above ×\(String(format: "%.2f", limit))") }
+        return result(row, measured, bound, .inconclusive, "\(ci) straddles ×\(String(format: "%.2f", limit)); more samples needed")
+    }
+}
+
+/// Renders a gate decision for people: a terminal table, the criteria document, JUnit XML.
+public enum GateRenderer {
+    public static func text(_ decision: GateDecision) -> String {
+        var rows: [[String]] = [["feature", "criterion", "target", "measured", "bound", "verdict", "reason"]]
+        for feature in decision.features {
+            for c in feature.criteria where c.verdict != .notMeasured || feature.feature == decision.features.first?.feature {
+                rows.append([feature.feature, c.metric, c.target, c.measured, c.upperBound ?? "", c.verdict.rawValue, c.reason])
+            }
+            rows.append([feature.feature, "→ feature", "", "", "", feature.verdict.rawValue.uppercased(), ""])
+        }
+        var out = decision.features.isEmpty ? "" : Format.table(rows)
+        out += "\nGate: \(decision.verdict.rawValue.uppercased()) - \(decision.reason)\n"
+        return out
+    }
+
+    /// The criteria document once per feature, with the Measured column filled.
+    public static func markdown(_ decision: GateDecision, table: CriteriaTable, original: String) -> String {
+        var out = "# Gate: \(decision.verdict.rawValue.uppercased())\n\n\(decision.reason)\n"
+        for feature in decision.features {
+            var measured: [Int: String] = [:]
+            for c in feature.criteria {
+                let mark = c.verdict == .pass ? "✅" : c.verdict == .fail ? "❌" : c.verdict == .inconclusive ? "⏳" : "—"
+                measured[c.line] = "\(mark) \(c.measured)\(c.upperBound.map { " (bound \($0))" } ?? "") - \(c.verdict.rawValue)"
+            }
+            out += "\n## \(feature.feature): \(feature.verdict.rawValue)\n\n"
+            out += table.rendered(measured: measured)
+        }
+        return out
+    }
+
+    public static func junit(_ decision: GateDecision) -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let all = decision.features.flatMap(\.criteria)
+        let failures = all.filter { $0.verdict == .fail }.count
+        let skipped = all.filter { $0.verdict != .pass && $0.verdict != .fail }.count
+        out += "<testsuites name=\"shadowgate\" tests=\"\(all.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
+        for feature in decision.features {
+            let f = feature.criteria.filter { $0.verdict == .fail }.count
+            let s = feature.criteria.filter { $0.verdict != .pass && $0.verdict != .fail }.count
+            out += "  <testsuite name=\"\(xml(feature.feature))\" tests=\"\(feature.criteria.count)\" failures=\"\(f)\" skipped=\"\(s)\">\n"
+            for c in feature.criteria {
+                out += "    <testcase classname=\"\(xml(feature.feature))\" name=\"\(xml(c.metric))\">"
+                switch c.verdict {
+                case .pass: break
+                case .fail: out += "<failure message=\"\(xml(c.reason))\">measured \(xml(c.measured)); target \(xml(c.target))</failure>"
+                case .inconclusive, .notMeasured: out += "<skipped message=\"\(xml(c.verdict.rawValue + ": " + c.reason))\"/>"
+                }
+                out += "</testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+
+    public static func xml(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
