@@ -117,6 +117,8 @@ public struct OutcomeComparator: Sendable {
             }
         default:
             if a == b { return }
+            // 80 and 80.0 are the same number whichever way a side spelled it.
+            if let x = a?.numberValue, let y = b?.numberValue, x == y { return }
             if let x = a?.numberValue, let y = b?.numberValue,
                let tolerance = rules.tolerances.first(where: { $0.pattern.covers(path) }),
                abs(x - y) <= tolerance.absolute + 1e-12 {

@@ -24,6 +24,28 @@ extension JSONValue {
 }
 
 private struct JSONByteParser {
+    /// RFC 8259 number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+    static func isJSONNumber(_ b: [UInt8]) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < b.count, (48...57).contains(b[i]) { i += 1 }
+            return i - start
+        }
+        if i < b.count, b[i] == 45 { i += 1 }
+        guard digits() > 0 else { return false }
+        if i < b.count, b[i] == 46 {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < b.count, b[i] == 101 || b[i] == 69 {
+            i += 1
+            if i < b.count, b[i] == 43 || b[i] == 45 { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == b.count
+    }
+
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     static let maxDepth = 64
@@ -214,6 +236,9 @@ private struct JSONByteParser {
 
     func makeNumber(start: Int, isInteger: Bool) throws(JSONParseError) -> JSONValue {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard Self.isJSONNumber(Array(bytes[start..<index])) else {
+            throw JSONParseError(column: start + 1, message: "invalid number \(text)")
+        }
         if isInteger, let value = Int(text) { return .int(value) }
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(column: start + 1, message: "invalid number \(text)")
