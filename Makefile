@@ -14,7 +14,7 @@ INPUT_FLAGS := $(foreach f,$(RECORDED) $(REGRESSIONS),--input $(f))
 NIGHTLY_SEED := $(shell date -u +%Y%m%d)
 NIGHTLY_SIZE ?= 20000
 
-.PHONY: all build release run test gate nightly bench clean deps
+.PHONY: all build release run test gate nightly clean deps
 
 all: build
 
@@ -56,8 +56,6 @@ nightly: release
 	$(BIN) run --input reports/nightly-$(NIGHTLY_SEED).jsonl $(INPUT_FLAGS) --db $(DB)
 	$(BIN) gate --db $(DB) || true
 
-bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress
 
 clean:
 	rm -rf .build reports/*.sqlite* reports/*.jsonl reports/latest

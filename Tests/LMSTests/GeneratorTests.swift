@@ -203,18 +203,78 @@ import Testing
         }
     }
 
-    @Test func edgeCasesProduceTheRejectionsTheyAreMeantTo() {
-        var codes: [String: Int] = [:]
-        for scenario in TrafficGenerator(seed: 21, profile: Self.onlyEdgeCases).scenarios(count: 400) {
-            for case .success(let outcome) in Self.replay(scenario, on: ModernLMS.self) {
-                if let code = outcome.errorCode { codes[code, default: 0] += 1 }
+    /// The refusal the modern side gives for each planted edge case (the others are accepted by modern).
+    private static let expectedRefusal: [EdgeCase: String] = [
+        .doubleEnrollment: ErrorCode.alreadyEnrolled, .lateSubmission: ErrorCode.attemptExpired,
+        .publishArchivedCourse: ErrorCode.invalidTransition, .unpublishDraftCourse: ErrorCode.invalidTransition,
+        .gradeUnsubmittedAttempt: ErrorCode.invalidTransition, .cancelCompletedEnrollment: ErrorCode.invalidTransition,
+        .reactivateCompletedEnrollment: ErrorCode.invalidTransition, .enrollDraftCourse: ErrorCode.courseNotOpen,
+        .capacityContention: ErrorCode.courseFull, .extraAttempts: ErrorCode.maxAttemptsReached,
+        .publishWithoutLessons: ErrorCode.courseHasNoLessons, .zeroWeightQuiz: ErrorCode.quizHasNoQuestions,
+    ]
+
+    /// Whether a learner turned away with `course_full` later enrolled in the same course.
+    private static func someoneGotAFreedSeat(_ commands: [LMSCommand], _ outcomes: [Outcome]) -> Bool {
+        var turnedAway = Set<UserCourse>()
+        for (command, outcome) in zip(commands, outcomes) {
+            guard case let .enroll(user, course) = command else { continue }
+            let key = UserCourse(user: user, course: course)
+            if outcome.errorCode == ErrorCode.courseFull { turnedAway.insert(key) }
+            else if outcome.status == .accepted, turnedAway.contains(key) { return true }
+        }
+        return false
+    }
+
+    @Test func everyPlantedEdgeCaseShowsUpInTheModernOutcomes() {
+        let profile = TrafficProfile(edgeCaseShare: 1, zeroWeightQuizShare: 0.05)
+        var seen = Set<EdgeCase>()
+        for scenario in TrafficGenerator(seed: 21, profile: profile).scenarios(count: 400) {
+            let outcomes = Self.replay(scenario, on: ModernLMS.self).compactMap { try? $0.get() }
+            let codes = Set(outcomes.compactMap(\.errorCode))
+            if scenario.edgeCases.contains(.capacityContention) {
+                #expect(Self.someoneGotAFreedSeat(scenario.commands.map(\.command), outcomes), "\(scenario.id)")
             }
+            for edge in scenario.edgeCases {
+                seen.insert(edge)
+                if let code = Self.expectedRefusal[edge] {
+                    #expect(codes.contains(code), "\(scenario.id) plants \(edge) but modern never refuses with \(code)")
+                }
+            }
+            // Ordinary traffic is refused for nothing: every refusal comes from a planted edge case.
+            let explained = Set(scenario.edgeCases.compactMap { Self.expectedRefusal[$0] })
+            #expect(codes.isSubset(of: explained), "\(scenario.id): unexplained \(codes.subtracting(explained))")
         }
-        for expected in [ErrorCode.attemptExpired, ErrorCode.invalidTransition, ErrorCode.courseNotOpen,
-                         ErrorCode.courseFull, ErrorCode.alreadyEnrolled, ErrorCode.maxAttemptsReached,
-                         ErrorCode.courseHasNoLessons] {
-            #expect((codes[expected] ?? 0) > 0, "no \(expected) in \(codes)")
+        #expect(seen == Set(EdgeCase.allCases))
+    }
+
+    @Test func nearPassMarkScoresLandOnThePassMark() throws {
+        var scenarios = 0
+        var exact = 0
+        for scenario in TrafficGenerator(seed: 23, profile: Self.onlyEdgeCases).scenarios(count: 400)
+        where scenario.edgeCases.contains(.nearPassMark) {
+            scenarios += 1
+            var passMarks: [Int: Double] = [:]
+            var quizOfAttempt: [Int: Int] = [:]
+            var distances: [Double] = []
+            var world = ModernLMS(ids: IDSource())
+            for timed in scenario.commands {
+                let outcome = try world.apply(timed.command, now: Self.start.addingTimeInterval(TimeInterval(timed.offset)))
+                switch timed.command {
+                case let .courseAddQuiz(_, quiz, _, _, passing, _, _): passMarks[quiz] = passing
+                case let .startAttempt(_, quiz, attempt): quizOfAttempt[attempt] = quiz
+                case let .gradeAttempt(attempt):
+                    if let score = outcome.value?.score, let quiz = quizOfAttempt[attempt], let mark = passMarks[quiz] {
+                        distances.append(abs(score - mark))
+                    }
+                default: break
+                }
+            }
+            // A tenth of a point either side on 3 or more questions is at most 3.34 percentage points.
+            #expect(distances.contains { $0 <= 3.34 }, "\(scenario.id): no score near the pass mark in \(distances)")
+            if distances.contains(where: { $0 < 0.001 }) { exact += 1 }
         }
+        #expect(scenarios >= 30)
+        #expect(Double(exact) / Double(scenarios) > 0.3, "\(exact) of \(scenarios) land exactly on the mark")
     }
 
     @Test func zeroWeightQuizzesAreVeryRare() {
@@ -244,15 +304,34 @@ import Testing
 
     /// Ordinary traffic follows the modern rules exactly: anything refused is a generator bug.
     @Test func modernAcceptsEveryOrdinaryCommand() {
+        var refusals: [String] = []
         for scenario in TrafficGenerator(seed: 77, profile: Self.noEdgeCases).scenarios(count: 400) {
             for (timed, result) in zip(scenario.commands, Self.replay(scenario, on: ModernLMS.self)) {
                 switch result {
+                case .success(let outcome) where outcome.status == .accepted:
+                    continue
                 case .success(let outcome):
-                    #expect(outcome.status == .accepted,
-                            "\(scenario.id) @\(timed.offset) \(timed.command): \(outcome.errorCode ?? "") \(outcome.message ?? "")")
+                    refusals.append("\(scenario.id) @\(timed.offset) \(timed.command): \(outcome.errorCode ?? "")")
                 case .failure(let fault):
-                    Issue.record("\(scenario.id): modern crashed: \(fault)")
+                    refusals.append("\(scenario.id) @\(timed.offset) \(timed.command): crashed: \(fault)")
                 }
+            }
+        }
+        #expect(refusals.isEmpty, "\(refusals.count) refused, first: \(refusals.prefix(3))")
+    }
+
+    /// A runner that takes time from the offsets and one that only adds up `clock.advance` commands see the
+    /// same outcomes: no time-limit decision falls in the seconds between commands.
+    @Test func bothWaysOfKeepingTimeAgree() throws {
+        for scenario in TrafficGenerator(seed: 19, profile: TrafficProfile(edgeCaseShare: 0.5)).scenarios(count: 300) {
+            var byOffset = ModernLMS(ids: IDSource())
+            var byAdvances = ModernLMS(ids: IDSource())
+            var advanced = 0
+            for timed in scenario.commands {
+                if case .advanceClock(let seconds) = timed.command { advanced += seconds }
+                let fromOffset = try byOffset.apply(timed.command, now: Self.start.addingTimeInterval(TimeInterval(timed.offset)))
+                let fromAdvances = try byAdvances.apply(timed.command, now: Self.start.addingTimeInterval(TimeInterval(advanced)))
+                #expect(fromOffset == fromAdvances, "\(scenario.id) @\(timed.offset) \(timed.command)")
             }
         }
     }

@@ -11,7 +11,10 @@ struct ScenarioBuilder {
 
     private var commands: [TimedCommand] = []
     private var clock = 0
-    private var attemptsIssued = 0
+    private var attemptsPlanned = 0
+    private var attemptsNumbered = 0
+    /// Planned attempt number → emitted attempt id (looked up only, never iterated).
+    private var attemptIDs: [Int: Int] = [:]
     private var extraUsersIssued = 0
     private var userCount = 0
     private var coursesIssued = 0
@@ -25,7 +28,7 @@ struct ScenarioBuilder {
     // MARK: Scenario
 
     mutating func build(id: String) -> GeneratedScenario {
-        let edgeCases = chooseEdgeCases()
+        let candidates = chooseEdgeCases()
         userCount = rng.int(in: profile.usersPerScenario)
         let instructors = rng.chance(0.8) ? [ids.instructor(1)] : [ids.instructor(1), ids.instructor(2)]
         var courses: [CoursePlan] = []
@@ -36,15 +39,16 @@ struct ScenarioBuilder {
 
         var extraSetup: [Session] = []
         var extraActors: [[Session]] = []
-        for edge in edgeCases {
-            plant(edge, courses: &courses, enrollments: &enrollments, setup: &extraSetup, actors: &extraActors,
-                  instructor: instructors[0])
+        var edgeCases: [EdgeCase] = []
+        for edge in candidates where plant(edge, courses: &courses, enrollments: &enrollments, setup: &extraSetup,
+                                           actors: &extraActors, instructor: instructors[0]) {
+            edgeCases.append(edge)
         }
 
         // Setup: the instructor builds and publishes every course, then the courses open some hours later.
         for course in courses {
             emit(courseSetup(course))
-            if rng.chance(0.3) { wait(minutes: rng.int(in: 5...90)) }
+            if rng.chance(0.3) { clock += rng.int(in: 5...90) * 60 }
         }
         for session in extraSetup { emit(session) }
         wait(seconds: rng.int(in: 1...48) * 3600 + rng.int(in: 0...59) * 60)
@@ -86,20 +90,41 @@ struct ScenarioBuilder {
         for step in session {
             switch step {
             case .command(let command):
-                commands.append(TimedCommand(offset: clock, command: command))
+                commands.append(TimedCommand(offset: clock, command: numberingAttempts(command)))
                 clock += rng.int(in: 2...20)
             case .wait(let seconds):
                 wait(seconds: seconds)
+            case .pause(let seconds):
+                clock += seconds
             }
         }
+    }
+
+    /// Attempts are planned learner by learner, but their ids are handed out in the order the attempts start,
+    /// like an auto-increment column in a recorded log.
+    private mutating func numberingAttempts(_ command: LMSCommand) -> LMSCommand {
+        switch command {
+        case let .startAttempt(user, quiz, planned):
+            return .startAttempt(userId: user, quizId: quiz, attemptId: attemptID(planned))
+        case let .submitAttempt(planned, answers): return .submitAttempt(attemptId: attemptID(planned), answers: answers)
+        case let .abandonAttempt(planned): return .abandonAttempt(attemptId: attemptID(planned))
+        case let .gradeAttempt(planned): return .gradeAttempt(attemptId: attemptID(planned))
+        default: return command
+        }
+    }
+
+    private mutating func attemptID(_ planned: Int) -> Int {
+        if let id = attemptIDs[planned] { return id }
+        attemptsNumbered += 1
+        let id = ids.attempt(attemptsNumbered)
+        attemptIDs[planned] = id
+        return id
     }
 
     private mutating func wait(seconds: Int) {
         commands.append(TimedCommand(offset: clock, command: .advanceClock(seconds: seconds)))
         clock += seconds
     }
-
-    private mutating func wait(minutes: Int) { wait(seconds: minutes * 60) }
 
     /// Emits every actor's sessions in order, picking the next actor at random. Each actor's own order is kept,
     /// so every plan stays valid however the actors interleave.
@@ -123,10 +148,11 @@ struct ScenarioBuilder {
         }
     }
 
+    /// Short gaps only move the offsets; the longer ones are explicit `clock.advance` commands.
     private mutating func gapBetweenSessions() {
         let roll = rng.unit()
-        if roll < 0.55 { return }
-        if roll < 0.85 { wait(minutes: rng.int(in: 1...50)) }
+        if roll < 0.45 { return }
+        if roll < 0.85 { clock += rng.int(in: 1...50) * 60 }
         else if roll < 0.97 { wait(seconds: rng.int(in: 1...10) * 3600 + rng.int(in: 0...59) * 60) }
         else { wait(seconds: rng.int(in: 1...3) * 86_400) }
     }
@@ -200,7 +226,7 @@ struct ScenarioBuilder {
         var plans: [EnrollmentPlan] = []
         for user in 1...userCount {
             var choices = Array(courses.indices)
-            let wanted = min(choices.count, rng.weighted([(1, 75), (2, 20), (3, 5)]))
+            let wanted = min(choices.count, rng.weighted([(1, 85), (2, 12), (3, 3)]))
             for _ in 0..<wanted {
                 let courseIndex = choices.remove(at: rng.index(below: choices.count))
                 plans.append(planEnrollment(user: ids.user(user), courseIndex: courseIndex, course: courses[courseIndex]))
@@ -214,12 +240,13 @@ struct ScenarioBuilder {
         var plan = EnrollmentPlan(user: user, course: course.id, courseIndex: courseIndex,
                                   skill: 0.4 + rng.unit() * 0.55, lessonsToComplete: lessonCount)
         let roll = rng.unit()
-        if roll < 0.35 {
-            plan.lessonsToComplete = rng.int(in: 0...(lessonCount - 1))
-        } else if roll < 0.42 {
+        if roll < 0.55 {
+            // Most learners drop out, most of them early (the lower of two uniform draws).
+            plan.lessonsToComplete = min(rng.int(in: 0...(lessonCount - 1)), rng.int(in: 0...(lessonCount - 1)))
+        } else if roll < 0.62 {
             plan.interruption = Interruption(afterLessons: rng.int(in: 0...(lessonCount - 1)), kind: .cancel,
                                              returns: rng.chance(0.25))
-        } else if roll < 0.50 {
+        } else if roll < 0.70 {
             plan.interruption = Interruption(afterLessons: rng.int(in: 0...(lessonCount - 1)), kind: .expire,
                                              returns: rng.chance(0.5))
         }
@@ -253,7 +280,8 @@ struct ScenarioBuilder {
         var status = PlannedStatus.active
         var attemptedQuiz = false
         while true {
-            for quiz in course.quizzes where quiz.afterLessons == completed && rng.chance(0.9) {
+            for quiz in course.quizzes
+            where quiz.afterLessons == completed && (plan.scriptedQuizzes.contains(quiz.id) || rng.chance(0.9)) {
                 close(&sessions, &current)
                 sessions += quizSessions(quiz, plan: plan)
                 attemptedQuiz = true
@@ -298,9 +326,10 @@ struct ScenarioBuilder {
 
     // MARK: Quizzes
 
+    /// A plan-local attempt number; ``numberingAttempts(_:)`` turns it into the id that is emitted.
     private mutating func nextAttemptID() -> Int {
-        attemptsIssued += 1
-        return ids.attempt(attemptsIssued)
+        attemptsPlanned += 1
+        return attemptsPlanned
     }
 
     /// One session per attempt: start, work on it, submit, get graded; retry while failing and attempts remain.
@@ -309,7 +338,8 @@ struct ScenarioBuilder {
         var gradeEarly = plan.gradeUnsubmittedQuiz == quiz.id
         var nearPass = plan.nearPassQuiz == quiz.id
         let exhaust = plan.extraAttemptQuiz == quiz.id
-        let scripted = late || gradeEarly || nearPass || exhaust
+        // A learner acting out an edge case neither abandons nor waits for manual grading.
+        let scripted = plan.scriptedQuizzes.contains(quiz.id)
         var sessions: [Session] = []
         var used = 0
         var skill = plan.skill
@@ -318,22 +348,24 @@ struct ScenarioBuilder {
             used += 1
             var session: Session = [.command(.startAttempt(userId: plan.user, quizId: quiz.id, attemptId: attempt))]
             if !scripted, rng.chance(0.05) {
-                session += [.wait(seconds: rng.int(in: 1...10) * 60), .command(.abandonAttempt(attemptId: attempt))]
+                session += [.pause(seconds: rng.int(in: 1...10) * 60), .command(.abandonAttempt(attemptId: attempt))]
                 sessions.append(session)
                 if rng.chance(0.5) { continue } else { break }
             }
+            if gradeEarly {
+                gradeEarly = false
+                session.append(.command(.gradeAttempt(attemptId: attempt)))
+            }
             if late, let limit = quiz.timeLimitMinutes {
+                // An explicit clock.advance, so that every runner sees the deadline pass.
                 late = false
                 session += [.wait(seconds: (limit + rng.int(in: 1...30)) * 60),
                             .command(.submitAttempt(attemptId: attempt, answers: answers(for: quiz, skill: skill)))]
                 sessions.append(session)
                 continue
             }
-            if gradeEarly {
-                gradeEarly = false
-                session.append(.command(.gradeAttempt(attemptId: attempt)))
-            }
-            // In time with a margin of over a minute, whatever the seconds between commands add up to.
+            // In time with a margin of over a minute, whatever the seconds between commands add up to. Only the
+            // offsets move: a runner that counts `clock.advance` alone sees the submission even earlier.
             let workMinutes = quiz.timeLimitMinutes.map { rng.int(in: 1...max(1, $0 - 3)) } ?? rng.int(in: 3...45)
             let given: [Double]
             if nearPass {
@@ -342,7 +374,7 @@ struct ScenarioBuilder {
             } else {
                 given = answers(for: quiz, skill: skill)
             }
-            session += [.wait(seconds: workMinutes * 60),
+            session += [.pause(seconds: workMinutes * 60),
                         .command(.submitAttempt(attemptId: attempt, answers: given))]
             guard scripted || rng.chance(0.97) else {
                 // Left for the instructor to grade by hand: the learner waits and does not retry.
@@ -416,15 +448,17 @@ struct ScenarioBuilder {
     }
 
     /// Plants one edge case: adjusts the course and enrollment plans, or adds setup and actors of its own.
+    /// Returns `false` when the scenario has no room for it (a repeated completion needs a two-lesson course).
     private mutating func plant(_ edge: EdgeCase, courses: inout [CoursePlan], enrollments: inout [EnrollmentPlan],
-                                setup: inout [Session], actors: inout [[Session]], instructor: Int) {
+                                setup: inout [Session], actors: inout [[Session]], instructor: Int) -> Bool {
         switch edge {
         case .doubleEnrollment:
             enrollments[rng.index(below: enrollments.count)].doubleEnroll = true
         case .repeatedCompletion:
-            let courseIndex = rng.index(below: courses.count)
+            let roomy = courses.indices.filter { courses[$0].lessons.count >= 2 }
+            guard !roomy.isEmpty else { return false }
+            let courseIndex = rng.pick(roomy)
             let lessonCount = courses[courseIndex].lessons.count
-            guard lessonCount >= 2 else { return }
             let learner = enrollment(in: courseIndex, courses: courses, enrollments: &enrollments)
             enrollments[learner].finish(lessonCount: lessonCount)
             enrollments[learner].repeatLesson = rng.int(in: 1...(lessonCount - 1))
@@ -433,20 +467,22 @@ struct ScenarioBuilder {
             if courses[courseIndex].quizzes[quizIndex].timeLimitMinutes == nil {
                 courses[courseIndex].quizzes[quizIndex].timeLimitMinutes = rng.int(in: 2...6) * 5
             }
-            let learner = quizTaker(courseIndex, courses: courses, enrollments: &enrollments)
+            // Room for an in-time retry after the expired attempt.
+            courses[courseIndex].quizzes[quizIndex].maxAttempts = max(2, courses[courseIndex].quizzes[quizIndex].maxAttempts)
+            let learner = quizTaker(courseIndex, quizIndex, courses: courses, enrollments: &enrollments)
             enrollments[learner].lateSubmissionQuiz = courses[courseIndex].quizzes[quizIndex].id
         case .gradeUnsubmittedAttempt:
             let (courseIndex, quizIndex) = ensureQuiz(&courses)
-            let learner = quizTaker(courseIndex, courses: courses, enrollments: &enrollments)
+            let learner = quizTaker(courseIndex, quizIndex, courses: courses, enrollments: &enrollments)
             enrollments[learner].gradeUnsubmittedQuiz = courses[courseIndex].quizzes[quizIndex].id
         case .extraAttempts:
             let (courseIndex, quizIndex) = ensureQuiz(&courses)
-            let learner = quizTaker(courseIndex, courses: courses, enrollments: &enrollments)
+            let learner = quizTaker(courseIndex, quizIndex, courses: courses, enrollments: &enrollments)
             enrollments[learner].extraAttemptQuiz = courses[courseIndex].quizzes[quizIndex].id
         case .nearPassMark:
             let (courseIndex, quizIndex) = ensureQuiz(&courses)
             courses[courseIndex].quizzes[quizIndex].weights = [Double](repeating: 1, count: rng.int(in: 3...8))
-            let learner = quizTaker(courseIndex, courses: courses, enrollments: &enrollments)
+            let learner = quizTaker(courseIndex, quizIndex, courses: courses, enrollments: &enrollments)
             enrollments[learner].nearPassQuiz = courses[courseIndex].quizzes[quizIndex].id
         case .cancelCompletedEnrollment, .reactivateCompletedEnrollment:
             let courseIndex = rng.index(below: courses.count)
@@ -467,8 +503,7 @@ struct ScenarioBuilder {
             quiz.weights = rng.chance(0.5) ? [] : [Double](repeating: 0, count: rng.int(in: 1...4))
             quiz.maxAttempts = 1
             courses[courseIndex].quizzes.append(quiz)
-            let learner = quizTaker(courseIndex, courses: courses, enrollments: &enrollments)
-            enrollments[learner].finish(lessonCount: courses[courseIndex].lessons.count)
+            _ = quizTaker(courseIndex, courses[courseIndex].quizzes.count - 1, courses: courses, enrollments: &enrollments)
         case .publishWithoutLessons:
             let course = extraCourse(instructor: instructor)
             setup.append([.command(course.createCommand), .command(.coursePublish(courseId: course.id))]
@@ -513,6 +548,7 @@ struct ScenarioBuilder {
             }
             actors.append(sessions)
         }
+        return true
     }
 
     /// A course created by an edge case: its own ids, one or two lessons, no quizzes.
@@ -543,11 +579,12 @@ struct ScenarioBuilder {
         return (courseIndex, courses[courseIndex].quizzes.count - 1)
     }
 
-    /// A learner of the course who will finish it, and so reach every quiz.
-    private mutating func quizTaker(_ courseIndex: Int, courses: [CoursePlan],
+    /// A learner of the course who will finish it and take the quiz as scripted.
+    private mutating func quizTaker(_ courseIndex: Int, _ quizIndex: Int, courses: [CoursePlan],
                                     enrollments: inout [EnrollmentPlan]) -> Int {
         let learner = enrollment(in: courseIndex, courses: courses, enrollments: &enrollments)
         enrollments[learner].finish(lessonCount: courses[courseIndex].lessons.count)
+        enrollments[learner].scriptedQuizzes.append(courses[courseIndex].quizzes[quizIndex].id)
         return learner
     }
 

@@ -2,14 +2,16 @@
 /// Sessions of different actors interleave; the steps of one session never do.
 enum Step: Sendable {
     case command(LMSCommand)
-    /// Emitted as `clock.advance`.
+    /// Time passing, emitted as `clock.advance` (used where a time limit depends on it).
     case wait(seconds: Int)
+    /// Time passing without a command: only the offsets move, as in a recorded log.
+    case pause(seconds: Int)
 }
 
 typealias Session = [Step]
 
 /// Entity ids of one scenario, derived from its index so that they are also distinct across scenarios
-/// (scenario 17 has courses 1701…, learners 170001…).
+/// (scenario 17 has courses 1701…, learners 170001…, attempts 1700001…).
 struct ScenarioIDs: Sendable {
     let index: Int
 
@@ -18,7 +20,7 @@ struct ScenarioIDs: Sendable {
     func quiz(course: Int, _ number: Int) -> Int { course * 10 + number }
     func user(_ number: Int) -> Int { index * 10_000 + number }
     func instructor(_ number: Int) -> Int { index * 10_000 + 9_000 + number }
-    func attempt(_ number: Int) -> Int { index * 10_000 + number }
+    func attempt(_ number: Int) -> Int { index * 100_000 + number }
 }
 
 /// A quiz as the instructor configures it, and where in the course learners take it.
@@ -85,6 +87,8 @@ struct EnrollmentPlan: Sendable {
     var lessonsToComplete: Int
     var interruption: Interruption?
 
+    /// Quizzes this learner takes as an edge case scripts it: always taken, never abandoned, always graded.
+    var scriptedQuizzes: [Int] = []
     var doubleEnroll = false
     /// Completes lesson number `repeatLesson` (1-based) a second time right after the first.
     var repeatLesson: Int?
