@@ -191,6 +191,13 @@ import Testing
             .hasPrefix("c.md:5: table row has 2 cells but the header has 3"))
     }
 
+    @Test func emptyPlaceholderRowsAreSkipped() throws {
+        let document = "| Metric | Target | Measured |\n|---|---|---|\n| | | |\n| Error rate | < 0.1% | |\n"
+        let table = try CriteriaTable.parse(document, file: "c.md")
+        #expect(table.rows.map(\.line) == [4])
+        #expect(table.rendered(measured: [3: "x"]) == document)
+    }
+
     @Test func criteriaHeaderWithoutMeasuredOrTargetIsAnError() {
         let noMeasured = "intro\n\n| Metric | Target |\n|---|---|\n| Error rate | < 0.1% |\n"
         #expect(throws: CriteriaTableError.missingColumns(file: "c.md", line: 3, missing: ["Measured"])) {

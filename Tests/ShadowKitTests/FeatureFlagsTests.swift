@@ -164,7 +164,7 @@ import Testing
 
     @Test(arguments: Bucketing.allCases)
     func raisingThePercentageNeverRemovesAUser(bucketing: Bucketing) throws {
-        var generator = FlagsSeededGenerator(seed: 0xF1A6)
+        var generator = SeededGenerator(seed: 0xF1A6)
         let users = (0..<1_500).map { _ in Int.random(in: 1...10_000_000, using: &generator) } + Array(1...200)
         let configurations = try (0...100).map { percentage in
             try FlagConfiguration(settings: ["enrollment_service": FeatureSetting(percentage: percentage)])
@@ -185,7 +185,7 @@ import Testing
     }
 
     @Test func moduloIsTheGuidesFormula() throws {
-        var generator = FlagsSeededGenerator(seed: 0x30D)
+        var generator = SeededGenerator(seed: 0x30D)
         for _ in 0..<20_000 {
             let user = Int.random(in: 0...1_000_000_000, using: &generator)
             let percentage = Int.random(in: 0...100, using: &generator)

@@ -207,6 +207,17 @@ import Testing
         #expect(Statistics.quantile(of: histogram, 1) == 9)
     }
 
+    @Test func nearestRankIsNotPushedUpByBinaryRounding() {
+        // 0.7 · 10 = 7.000000000000001 in Double; the nearest rank is still 7.
+        let ten = (1...10).map { (value: Double($0), count: 1) }
+        #expect(Statistics.quantile(of: ten, 0.7) == 7)
+        #expect(Statistics.quantile(of: ten, 0.71) == 8)
+        let hundred = (1...100).map { (value: Double($0), count: 1) }
+        for percent in 1...100 {
+            #expect(Statistics.quantile(of: hundred, Double(percent) / 100) == Double(percent))
+        }
+    }
+
     @Test func quantileOfEmptySampleIsNil() {
         #expect(Statistics.quantile(of: [], 0.5) == nil)
         #expect(Statistics.quantile(of: [(value: 3, count: 0)], 0.5) == nil)

@@ -72,6 +72,9 @@ public struct DotEnvEntry: Sendable, Equatable {
     public let isExported: Bool
     /// Where the value text sits in the (single) physical line, for in-place replacement.
     let valueSpan: ValueSpan?
+    /// Whether `${VAR}` references were resolved into ``value``: such a line is rewritten even when
+    /// its value already matches, since it would follow the variable, not keep the value.
+    var isInterpolated = false
 
     struct ValueSpan: Sendable, Equatable {
         /// Unicode-scalar offsets into the line content: `start..<end` is the value as written
@@ -168,7 +171,8 @@ public struct DotEnvFile: Sendable, Equatable {
     /// Values are quoted only when they need it. If the same key is given twice, the last value wins.
     ///
     /// The result is parsed again and every assigned key is checked to read back as the value
-    /// asked for, so an edit can never write something phpdotenv would read differently.
+    /// asked for, so an edit can never write something phpdotenv would read differently. Other
+    /// keys whose values interpolate `${KEY}` follow the new value, as phpdotenv resolves them.
     public func setting(
         _ assignments: [(key: String, value: String)]
     ) throws(DotEnvError) -> (DotEnvFile, changes: [DotEnvChange]) {
@@ -199,8 +203,9 @@ public struct DotEnvFile: Sendable, Equatable {
                     replacements[index] = .some(nil)
                 }
             }
-            if last.value == newValue && duplicates.isEmpty { continue }
-            if last.value != newValue {
+            let alreadySet = last.value == newValue && !last.isInterpolated
+            if alreadySet && duplicates.isEmpty { continue }
+            if !alreadySet {
                 let firstIndex = last.line - 1
                 let lastIndex = firstIndex + last.lineCount - 1
                 let replaced = DotEnvFile.replacementLine(
@@ -507,7 +512,7 @@ extension DotEnvFile {
             end: record.contentOffset + valueStart + parsed.contentEnd)
         return DotEnvEntry(
             key: key, value: resolved, line: lineNumber, lineCount: record.lineCount,
-            isExported: exported, valueSpan: span)
+            isExported: exported, valueSpan: span, isInterpolated: resolved != string(parsed.chars[...]))
     }
 
     private enum TokenKind { case newline, whitespace, backslash, singleQuote, doubleQuote, hash, dollar, text }

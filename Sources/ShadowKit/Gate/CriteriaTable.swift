@@ -218,6 +218,8 @@ public struct CriteriaTable: Sendable {
             for rowIndex in (headerIndex + 2)..<bodyEnd {
                 let lineNumber = rowIndex + 1
                 let cells = MarkdownTableLine.cells(of: MarkdownTableLine.content(of: lines[rowIndex])) ?? []
+                // A row of empty cells is a placeholder, not a criterion.
+                if cells.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) { continue }
                 guard cells.count == headerCells.count else {
                     throw .malformedRow(file: file, line: lineNumber, cells: cells.count, expected: headerCells.count)
                 }

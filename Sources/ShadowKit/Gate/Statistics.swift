@@ -321,8 +321,7 @@ struct EmpiricalDistribution {
     /// The 1-based nearest rank ⌈q·n⌉, clamped to 1...n.
     func nearestRank(_ q: Double) -> Int {
         let clamped = min(max(q.isNaN ? 0 : q, 0), 1)
-        let rank = Int((clamped * Double(total)).rounded(.up))
-        return min(max(rank, 1), total)
+        return min(max(Statistics.ceilingOfProduct(clamped, total), 1), total)
     }
 
     /// The value of the observation at a 1-based rank (binary search over cumulative counts).
@@ -561,7 +560,16 @@ extension Statistics {
 
     /// Nearest-rank element of an ascending array.
     private static func nearestRankElement(_ sorted: [Double], _ q: Double) -> Double {
-        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        let rank = ceilingOfProduct(q, sorted.count)
         return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    /// ⌈q·n⌉ for a rank, treating a product within rounding error of an integer as that integer:
+    /// 0.7 · 10 is 7.000000000000001 in binary floating point, but the 0.7 quantile of 10 is rank 7.
+    static func ceilingOfProduct(_ q: Double, _ n: Int) -> Int {
+        let product = q * Double(n)
+        let nearest = product.rounded()
+        if abs(product - nearest) <= 1e-9 * max(1, nearest) { return Int(nearest) }
+        return Int(product.rounded(.up))
     }
 }
