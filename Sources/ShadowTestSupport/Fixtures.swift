@@ -32,13 +32,14 @@ public enum Fixtures {
         }
     }
 
-    /// In-memory scenarios with seq from 1, one command a minute, ordinals in order.
+    /// In-memory scenarios with seq from 1, one command every `step` seconds, ordinals in order.
     public static func scenarios<Command: Sendable>(_ list: [(id: String, commands: [Command])],
                                                     file: String = "memory", start: Double = Fixtures.start,
+                                                    step: Double = 60,
                                                     opOf: (Command) -> String) -> [ScenarioInput<Command>] {
         list.enumerated().map { ordinal, entry in
             ScenarioInput(id: entry.id, file: file, ordinal: ordinal, commands: entry.commands.enumerated().map { index, command in
-                InputCommand(seq: index + 1, at: start + Double(index) * 60, op: opOf(command), line: index + 1,
+                InputCommand(seq: index + 1, at: start + Double(index) * step, op: opOf(command), line: index + 1,
                              command: command)
             })
         }

@@ -115,7 +115,7 @@ import Testing
         (#"{"a":1"#, 7, "unterminated object"),
         (#""abc"#, 5, "unterminated string"),
         (#""a\u12G4""#, 7, "invalid hex digit"),
-        (#""\u12""#, 4, "incomplete \u escape"),
+        (#""\u12""#, 4, #"incomplete \u escape"#),
         ("tru", 1, "expected true"),
         ("nul", 1, "expected null"),
         ("fals", 1, "expected false"),
@@ -155,7 +155,7 @@ import Testing
         #expect(failure(#""\ud83dx""#)?.message.contains("unpaired surrogate") == true)
         #expect(failure(#""\ud83d\u0041""#)?.message.contains("unpaired surrogate") == true)
         // A low surrogate alone is not a scalar.
-        #expect(failure(#""\ude00""#)?.message.contains("invalid \u escape") == true)
+        #expect(failure(#""\ude00""#)?.message.contains(#"invalid \u escape"#) == true)
     }
 
     @Test func duplicateKeysAreRefused() throws {

@@ -214,18 +214,23 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let t2 = DispatchTime.now().uptimeNanoseconds
             result.commands += 1
             if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
-            guard let feature = subject.feature(of: input.command), isSelected(feature) else { continue }
-            result.latency[feature, default: LatencyPair()].control.record(max(1, t1 &- t0))
-            result.latency[feature, default: LatencyPair()].candidate.record(max(1, t2 &- t1))
-            let context = Context(feature: feature, scenario: scenario, input: input)
-            compareBehaviour(controlResult, candidateResult, context, &result)
+            guard let feature = subject.feature(of: input.command) else { continue }
+            let comparesFeature = isSelected(feature)
+            if comparesFeature {
+                result.latency[feature, default: LatencyPair()].control.record(max(1, t1 &- t0))
+                result.latency[feature, default: LatencyPair()].candidate.record(max(1, t2 &- t1))
+                compareBehaviour(controlResult, candidateResult, Context(feature: feature, scenario: scenario, input: input),
+                                 &result)
+            }
             if let sideEffectsFeature, case .success(let a) = controlResult, case .success(let b) = candidateResult {
                 compareSideEffects(a, b, Context(feature: sideEffectsFeature, scenario: scenario, input: input), &result)
             }
             if case .success(let outcome) = candidateResult {
                 let records = subject.records(outcome)
                 if !records.failedJobs.isEmpty {
-                    result.counts[feature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                    if comparesFeature {
+                        result.counts[feature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                    }
                     if let sideEffectsFeature {
                         result.counts[sideEffectsFeature, default: FeatureCounts()].failedJobs += records.failedJobs.count
                     }

@@ -55,8 +55,9 @@ public enum Timestamp {
 
     /// `2026-11-24T10:00:00Z` (whole seconds) or with milliseconds when there is a fraction.
     public static func format(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.down))
-        let millis = Int(((seconds - Double(whole)) * 1000).rounded())
+        let totalMillis = Int((seconds * 1000).rounded())
+        let whole = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
+        let millis = totalMillis - whole * 1000
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let rest = whole - days * 86_400
         let (year, month, day) = civilFromDays(days)

@@ -186,7 +186,7 @@ private struct JSONByteParser {
                 guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                 scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
             default:
-                throw error("invalid escape '\\\(Character(UnicodeScalar(escape)))'")
+                throw JSONParseError(column: index - 1, message: "invalid escape '\\\(Character(UnicodeScalar(escape)))'")
             }
         }
         throw error("unterminated string")
