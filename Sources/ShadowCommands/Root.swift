@@ -39,12 +39,14 @@ enum ExitCodes {
     static let malformedInput: Int32 = 65
     static let databaseError: Int32 = 74
     static let internalError: Int32 = 70
+    static let cannotWrite: Int32 = 73
 
     static func map(_ error: any Error) -> any Error {
         switch error {
         case let error as ScenarioError: return reported(error.description, malformedInput)
         case let error as ConfigError: return reported(error.description, malformedInput)
         case let error as StoreError: return reported(error.description, databaseError)
+        case let error as OutputError: return reported(error.description, cannotWrite)
         case let error as UserFacingError: return reported(error.message, error.code)
         default: return error
         }

@@ -297,8 +297,7 @@ import Testing
 
     /// A signature's status in the table ("accepted: rule" or "UNEXPECTED") must describe all of its divergences:
     /// the accepted signature counts add up to the accepted count, the others to the unexpected count.
-    @Test(.disabled("Known bug: a signature takes the accepted rule of its first occurrence; when one occurrence is accepted and another (expired rule) is not, the signature status disagrees with the counts. Fix: include the accepted rule in the signature key."))
-    func signatureStatusAgreesWithTheCounts() async throws {
+    @Test func signatureStatusAgreesWithTheCounts() async throws {
         // The rule requires the candidate to have refused with code x; the event paths are the same either way.
         let rules = try AcceptedRules.parse("""
             rules:

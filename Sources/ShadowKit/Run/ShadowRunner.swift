@@ -321,6 +321,12 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     signature: signature, acceptedRule: nil)
         let (rule, expired) = options.accepted.classify(divergence, on: options.day)
         divergence.acceptedRule = rule
+        if let rule {
+            // Accepted and unexpected occurrences of the same shape are different problems: a rule may
+            // require codes or paths the signature folds away, so each acceptance gets its own signature.
+            divergence.signature = Signature(id: Signature.hash(signature.text + " | accepted by " + rule),
+                                             text: signature.text)
+        }
         for id in expired { result.expiredRuleHits[id, default: 0] += 1 }
         var counts = result.counts[context.feature, default: FeatureCounts()]
         if rule == nil {

@@ -167,33 +167,18 @@ public struct ScenarioReader<Command: Sendable> {
         return "field \"\(field)\": expected \(expected), got \(value.typeName)"
     }
 
+    /// 0-based offset of the first byte that cannot start or continue a valid UTF-8 sequence.
     private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
-        var low = 0
-        var high = bytes.count
-        // The shortest invalid prefix, found by bisection on prefix validity (truncated sequences count).
-        while low < high {
-            let mid = (low + high) / 2
-            if String(validating: bytes[0...mid], as: UTF8.self) != nil || isTruncatedSequence(bytes[0...mid]) {
-                low = mid + 1
-            } else {
-                high = mid
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .error: return offset
+            case .emptyInput: return offset
             }
         }
-        return low
-    }
-
-    private func isTruncatedSequence(_ bytes: ArraySlice<UInt8>) -> Bool {
-        // A prefix that ends inside a multi-byte sequence is not (yet) an error.
-        var lead = bytes.endIndex - 1
-        var continuation = 0
-        while lead >= bytes.startIndex, bytes[lead] & 0xC0 == 0x80, continuation < 3 {
-            lead -= 1
-            continuation += 1
-        }
-        guard lead >= bytes.startIndex else { return false }
-        let byte = bytes[lead]
-        let needed = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : byte >= 0xC0 ? 1 : 0
-        return needed > continuation && String(validating: bytes[bytes.startIndex..<lead], as: UTF8.self) != nil
     }
 
     /// The bytes of the next line without its newline; enforces the size limit while reading.
@@ -243,38 +228,49 @@ public struct ScenarioReader<Command: Sendable> {
     }
 }
 
+/// An output file that could not be written.
+public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}
+
 /// Writes scenario lines, buffered, to a file.
 public struct ScenarioWriter: ~Copyable {
     private let handle: FileHandle
     private var buffer = ""
     private let path: String
 
-    public init(path: String) throws(ScenarioError) {
+    public init(path: String) throws(OutputError) {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
-            throw ScenarioError(file: path, line: 0, message: "cannot create the file")
+            throw OutputError(path: path, message: "cannot create the file (does its directory exist?)")
         }
         self.handle = handle
     }
 
-    public mutating func write(_ line: ScenarioLine) throws(ScenarioError) {
+    public mutating func write(_ line: ScenarioLine) throws(OutputError) {
         buffer += line.jsonLine
         buffer += "\n"
         if buffer.utf8.count > 1 << 20 { try flush() }
     }
 
-    public mutating func flush() throws(ScenarioError) {
+    public mutating func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
         do {
             try handle.write(contentsOf: Data(buffer.utf8))
         } catch {
-            throw ScenarioError(file: path, line: 0, message: "write failed: \(error.localizedDescription)")
+            throw OutputError(path: path, message: "write failed: \(error.localizedDescription)")
         }
         buffer = ""
     }
 
-    public consuming func close() throws(ScenarioError) {
+    public consuming func close() throws(OutputError) {
         try flush()
         try? handle.close()
     }
