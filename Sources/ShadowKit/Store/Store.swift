@@ -194,6 +194,29 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-rollout") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger (
+                    sequence INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    feature TEXT NOT NULL,
+                    from_stage TEXT,
+                    to_stage TEXT,
+                    reason TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE TABLE feature_freezes (
+                    feature TEXT PRIMARY KEY,
+                    frozen_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }
