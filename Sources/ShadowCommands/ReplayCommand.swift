@@ -37,8 +37,8 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let subject = LMSSubject()
         let options = RunOptions(
-            workers: 1, comparator: OutcomeComparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
-            accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(), day: day ?? todayUTC())
+            workers: 1, comparator: OutcomeComparator(rules: try loadConfig(comparator, default: "scenarios/comparator.yaml", ComparatorRules.load) ?? ComparatorRules()),
+            accepted: try loadConfig(accepted, default: "scenarios/accepted.yaml", AcceptedRules.load) ?? AcceptedRules(), day: day ?? todayUTC())
         guard let input = try findScenario(subject) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)

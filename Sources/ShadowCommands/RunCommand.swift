@@ -67,24 +67,31 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let subject = LMSSubject()
-        let options = RunOptions(
-            workers: workers, features: features.map { Set(featureList($0)) },
-            comparator: OutcomeComparator(rules: try loadIfPresent(comparator, ComparatorRules.load) ?? ComparatorRules()),
-            accepted: try loadIfPresent(accepted, AcceptedRules.load) ?? AcceptedRules(),
-            day: day ?? todayUTC(), examplesPerSignature: examples)
-        var sources: [any ScenarioSource<LMSCommand>] = []
-        for path in input {
-            sources.append(try ScenarioReader(path: path, decode: subject.decode))
-        }
-        if let generate { sources.append(GeneratedSource(seed: seed, count: generate)) }
         let store = try Store(path: database.db)
         let started = Date().timeIntervalSince1970
         var config = ["features": features ?? "all", "accepted": accepted, "comparator": comparator,
-                      "day": options.day, "examplesPerSignature": "\(examples)"]
+                      "day": day ?? todayUTC(), "examplesPerSignature": "\(examples)"]
         if let generate { config["generate"] = "\(generate)" }
         let runId = try store.beginRun(RunMetadata(
             subject: subject.name, startedAt: started, seed: generate == nil ? nil : seed, inputs: input,
             config: config, toolVersion: ShadowGateCommand.version, workers: workers))
+        // From here on every failure, bad configuration and unreadable input included, leaves the run aborted.
+        func abort(_ error: any Error) -> any Error {
+            try? store.abortRun(runId, error: ExitCodes.describe(error), finishedAt: Date().timeIntervalSince1970)
+            if !quiet { printError("run \(runId) aborted; the database keeps it as aborted (\(database.db))") }
+            return error
+        }
+        let options: RunOptions
+        var sources: [any ScenarioSource<LMSCommand>] = []
+        do {
+            options = try runOptions(subject)
+            for path in input {
+                sources.append(try ScenarioReader(path: path, decode: subject.decode))
+            }
+        } catch {
+            throw abort(error)
+        }
+        if let generate { sources.append(GeneratedSource(seed: seed, count: generate)) }
         var source = ChainedSource(sources)
         var sink = store.sink(runId: runId)
         let progress = ProgressLine(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
@@ -94,9 +101,7 @@ struct RunCommand: AsyncParsableCommand {
                 .run(&source, sink: &sink, progress: progress.update)
         } catch {
             progress.finish()
-            try? store.abortRun(runId, error: "\(ExitCodes.describe(error))", finishedAt: Date().timeIntervalSince1970)
-            if !quiet { printError("run \(runId) aborted; the database keeps it as aborted (\(database.db))") }
-            throw error
+            throw abort(error)
         }
         progress.finish()
         let finished = Date().timeIntervalSince1970
@@ -110,13 +115,29 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
+extension RunCommand {
+    func runOptions(_ subject: LMSSubject) throws -> RunOptions {
+        let rules = try loadConfig(accepted, default: "scenarios/accepted.yaml", AcceptedRules.load) ?? AcceptedRules()
+        try rules.validate(features: Set(LMSFeature.allCases.map(\.rawValue)),
+                           ops: Set(LMSOperation.allCases.map(\.rawValue)), path: accepted)
+        let comparatorRules = try loadConfig(comparator, default: "scenarios/comparator.yaml", ComparatorRules.load)
+        return RunOptions(workers: workers, features: features.map { Set(featureList($0)) },
+                          comparator: OutcomeComparator(rules: comparatorRules ?? ComparatorRules()),
+                          accepted: rules, day: day ?? todayUTC(), examplesPerSignature: examples)
+    }
+}
+
 func featureList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
-/// Loads a config file when it exists; a missing default file means "no rules", a broken one is an error.
-func loadIfPresent<T>(_ path: String, _ load: (String) throws(ConfigError) -> T) throws(ConfigError) -> T? {
-    guard FileManager.default.fileExists(atPath: path) else { return nil }
+/// Loads a config file. The default file may be missing (no rules); a file the user named must exist.
+func loadConfig<T>(_ path: String, default defaultPath: String,
+                   _ load: (String) throws(ConfigError) -> T) throws(ConfigError) -> T? {
+    guard FileManager.default.fileExists(atPath: path) else {
+        if path == defaultPath { return nil }
+        throw ConfigError(file: path, message: "no such file")
+    }
     return try load(path)
 }
 

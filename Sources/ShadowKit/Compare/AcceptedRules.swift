@@ -73,6 +73,9 @@ public struct AcceptedRules: Sendable, Equatable {
             guard seen.insert(raw.id).inserted else { throw ConfigError(file: path, message: "\(at): duplicate id") }
             let ops = raw.op.values
             guard !ops.isEmpty else { throw ConfigError(file: path, message: "\(at): op must name at least one operation") }
+            guard !raw.kind.values.isEmpty else {
+                throw ConfigError(file: path, message: "\(at): kind must name at least one divergence kind")
+            }
             var kinds: [DivergenceKind] = []
             for name in raw.kind.values {
                 guard let kind = DivergenceKind(rawValue: name) else {
@@ -99,6 +102,19 @@ public struct AcceptedRules: Sendable, Equatable {
                                       paths: patterns, reason: raw.reason, owner: raw.owner, expires: raw.expires))
         }
         return AcceptedRules(rules: rules)
+    }
+
+    /// Refuses rules that can never match: unknown features or operations.
+    public func validate(features: Set<String>, ops: Set<String>, path: String) throws(ConfigError) {
+        for (index, rule) in rules.enumerated() {
+            let at = "rules[\(index)] (\(rule.id))"
+            guard features.contains(rule.feature) else {
+                throw ConfigError(file: path, message: "\(at): unknown feature \"\(rule.feature)\" (known: \(features.sorted().joined(separator: ", ")))")
+            }
+            for op in rule.ops where !ops.contains(op) {
+                throw ConfigError(file: path, message: "\(at): unknown op \"\(op)\"")
+            }
+        }
     }
 
     public static func isDay(_ text: String) -> Bool {

@@ -14,8 +14,9 @@ public struct RunReport: Sendable {
         self.database = database
     }
 
-    /// `runId`, `status`, `features.<name>.{comparisons, matches, accepted, mismatches, candidateErrors,
-    /// stateTransitionErrors, failedJobs}`, `divergenceSignatures[]` of `{signature, feature, op, kind, count}`.
+    /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs}`, `divergenceSignatures[]` of
+    /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
     public var json: JSONValue {
         var features: [String: JSONValue] = [:]
         for feature in totals.featureOrder {
@@ -24,18 +25,14 @@ public struct RunReport: Sendable {
                 "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
                 "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
                 "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
-                "mismatchRate": c.mismatchRate.map(JSONValue.double) ?? .null,
             ])
         }
         let signatures = totals.signatures.map { s -> JSONValue in
             .object(["signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
-                     "kind": .string(s.kind.rawValue), "count": .int(s.count),
-                     "acceptedRule": s.acceptedRule.map(JSONValue.string) ?? .null,
-                     "description": .string(s.text)])
+                     "kind": .string(s.kind.rawValue), "count": .int(s.count)])
         }
         return .object(["runId": .int(Int(runId)), "status": .string(status.rawValue), "features": .object(features),
-                        "divergenceSignatures": .array(signatures), "commands": .int(totals.commands),
-                        "scenarios": .int(totals.scenarios), "database": .string(database)])
+                        "divergenceSignatures": .array(signatures)])
     }
 
     /// The per-feature table, then the top signatures.
