@@ -54,9 +54,9 @@ public struct LMSSubject: ShadowSubject {
         control.events == candidate.events && control.jobs == candidate.jobs
     }
 
-    public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome.behaviour) }
-    public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome.sideEffects) }
-    public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { JSONValue.of(outcome) }
+    public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.behaviour(outcome) }
+    public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.sideEffects(outcome) }
+    public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.outcome(outcome) }
     public func rejectionCode(_ outcome: LMS.Outcome) -> String? {
         outcome.status == .rejected ? outcome.errorCode ?? "rejected" : nil
     }

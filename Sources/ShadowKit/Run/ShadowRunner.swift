@@ -187,6 +187,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var divergences: [Divergence] = []
         var sideEffects: [SideEffectRow] = []
         var expiredRuleHits: [String: Int] = [:]
+        var divergencesPerSignature: [String: Int] = [:]
         var commands = 0
         var scenarios = 0
         var scenarioSeconds = 0.0
@@ -257,15 +258,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         result.counts[context.feature, default: FeatureCounts()].comparisons += 1
         switch (control, candidate) {
         case (.failure(let error), _):
-            let candidateTree = candidate.map(subject.outcomeTree).mapError { $0 } 
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
-                   controlCode: nil, candidateCode: nil, controlTree: .object(["error": .string("\(error)")]),
-                   candidateTree: (try? candidateTree.get()) ?? .object(["error": .string("\(candidate)")]),
-                   context, &result)
+                   controlCode: nil, candidateCode: nil, controlTree: { .object(["error": .string("\(error)")]) },
+                   candidateTree: { tree(candidate) }, context, &result)
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
-                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: subject.outcomeTree(a),
-                   candidateTree: .object(["error": .string("\(error)")]), context, &result)
+                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a) },
+                   candidateTree: { .object(["error": .string("\(error)")]) }, context, &result)
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
             if candidateCode != nil { result.counts[context.feature, default: FeatureCounts()].candidateRejections += 1 }
@@ -288,7 +287,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 kind = .valueMismatch
             }
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
-                   controlTree: subject.outcomeTree(a), candidateTree: subject.outcomeTree(b), context, &result)
+                   controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, context, &result)
         }
     }
 
@@ -305,11 +304,20 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             return
         }
         record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
-               controlTree: subject.outcomeTree(a), candidateTree: subject.outcomeTree(b), context, &result)
+               controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, context, &result)
     }
 
+    private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
+        switch result {
+        case .success(let outcome): subject.outcomeTree(outcome)
+        case .failure(let error): .object(["error": .string("\(error)")])
+        }
+    }
+
+    /// Full outcome trees are built only for divergences that may still be kept as examples: the merger keeps
+    /// the first few of each signature in input order, which are always among the first few of their batch.
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
-                        controlTree: JSONValue, candidateTree: JSONValue, _ context: Context,
+                        controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ context: Context,
                         _ result: inout BatchResult) {
         let signature = Signature(feature: context.feature, op: context.input.op, kind: kind, controlCode: controlCode,
                                   candidateCode: candidateCode, paths: diff.map(\.path))
@@ -317,7 +325,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     scenario: context.scenario.id, seq: context.input.seq, file: context.scenario.file,
                                     line: context.input.line, ordinal: context.scenario.ordinal, diff: diff,
                                     controlCode: controlCode, candidateCode: candidateCode,
-                                    controlOutcome: controlTree, candidateOutcome: candidateTree,
+                                    controlOutcome: .null, candidateOutcome: .null,
                                     signature: signature, acceptedRule: nil)
         let (rule, expired) = options.accepted.classify(divergence, on: options.day)
         divergence.acceptedRule = rule
@@ -328,6 +336,12 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                              text: signature.text)
         }
         for id in expired { result.expiredRuleHits[id, default: 0] += 1 }
+        let seen = result.divergencesPerSignature[divergence.signature.id, default: 0]
+        result.divergencesPerSignature[divergence.signature.id] = seen + 1
+        if seen < options.examplesPerSignature {
+            divergence.controlOutcome = controlTree()
+            divergence.candidateOutcome = candidateTree()
+        }
         var counts = result.counts[context.feature, default: FeatureCounts()]
         if rule == nil {
             counts.mismatches += 1

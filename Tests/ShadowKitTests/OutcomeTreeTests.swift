@@ -1,0 +1,32 @@
+import Foundation
+import LMS
+import LMSShadow
+import ShadowKit
+import Testing
+
+/// The LMS subject builds outcome trees by hand for speed; they must be exactly what encoding gives.
+@Suite struct OutcomeTreeTests {
+    @Test func handBuiltTreesEqualEncodedOnes() throws {
+        let subject = LMSSubject()
+        var source = GeneratedSource(seed: 11, count: 150, profile: TrafficProfile(edgeCaseShare: 0.6))
+        var checked = 0
+        while let scenario = try source.nextScenario() {
+            var legacy = subject.makeControlWorld()
+            var modern = subject.makeCandidateWorld()
+            var now = scenario.commands.first?.at ?? 0
+            for input in scenario.commands {
+                now = max(now, input.at)
+                let date = Date(timeIntervalSince1970: now)
+                for outcome in [try? subject.applyControl(input.command, to: &legacy, now: date),
+                                try? subject.applyCandidate(input.command, to: &modern, now: date)].compactMap({ $0 }) {
+                    #expect(subject.behaviourTree(outcome) == JSONValue.of(outcome.behaviour))
+                    #expect(subject.sideEffectsTree(outcome) == JSONValue.of(outcome.sideEffects))
+                    #expect(subject.outcomeTree(outcome) == JSONValue.of(outcome))
+                    checked += 1
+                }
+                if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+            }
+        }
+        #expect(checked > 5_000)
+    }
+}
