@@ -135,6 +135,7 @@ public struct EventPayload: Sendable, Equatable, Codable {
 
 /// A queued listener job: processed, or failed like a row of Laravel's `failed_jobs`.
 public struct JobRecord: Sendable, Equatable, Codable {
+    /// Whether the listener finished or failed.
     public enum Status: String, Sendable, Codable { case processed, failed }
 
     /// Taken from the world's ID source; it depends on how many jobs ran before, so comparisons ignore it.

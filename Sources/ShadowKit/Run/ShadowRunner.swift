@@ -84,6 +84,7 @@ public protocol RunSink {
 
 /// First and last place a signature was seen, and how often.
 public struct SignatureSummary: Sendable, Codable, Equatable {
+    /// Where one divergence of the signature happened.
     public struct Occurrence: Sendable, Codable, Equatable {
         public var scenario: String
         public var seq: Int

@@ -54,6 +54,7 @@ public protocol ShadowSubject: Sendable {
 
 /// Rows for the `domain_event_log`, `state_transitions` and `failed_jobs` tables, from one outcome.
 public struct SideEffectRecords: Sendable, Equatable {
+    /// A row of `domain_event_log`.
     public struct Event: Sendable, Equatable {
         public var name: String
         public var payloadJSON: String
@@ -63,6 +64,7 @@ public struct SideEffectRecords: Sendable, Equatable {
         }
     }
 
+    /// A row of `state_transitions`.
     public struct Transition: Sendable, Equatable {
         public var entity: String
         public var entityId: String
@@ -76,6 +78,7 @@ public struct SideEffectRecords: Sendable, Equatable {
         }
     }
 
+    /// A row of `failed_jobs`.
     public struct FailedJob: Sendable, Equatable {
         public var job: String
         public var event: String
