@@ -21,14 +21,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Regenerate the scenario from this seed instead of reading a file.")
     var seed: UInt64?
 
-    @Option(name: .long, help: "Accepted divergences file.")
-    var accepted: String = "scenarios/accepted.yaml"
-
-    @Option(name: .long, help: "OutcomeComparator rules file.")
-    var comparator: String = "scenarios/comparator.yaml"
-
-    @Option(name: .long, help: "Day rules are checked against for expiry (default: today).")
-    var day: String?
+    @OptionGroup var rules: RulesOptions
 
     func validate() throws {
         guard (file == nil) != (seed == nil) else { throw ValidationError("give either a FILE or --seed S") }
@@ -36,9 +29,8 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let subject = LMSSubject()
-        let options = RunOptions(
-            workers: 1, comparator: OutcomeComparator(rules: try loadConfig(comparator, default: "scenarios/comparator.yaml", ComparatorRules.load) ?? ComparatorRules()),
-            accepted: try loadConfig(accepted, default: "scenarios/accepted.yaml", AcceptedRules.load) ?? AcceptedRules(), day: day ?? todayUTC())
+        let (comparator, accepted) = try rules.load()
+        let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
         guard let input = try findScenario(subject) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)

@@ -32,17 +32,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Compare only these features (comma-separated).")
     var features: String?
 
-    @Option(name: .long, help: "Accepted divergences file.")
-    var accepted: String = "scenarios/accepted.yaml"
-
-    @Option(name: .long, help: "OutcomeComparator rules file.")
-    var comparator: String = "scenarios/comparator.yaml"
+    @OptionGroup var rules: RulesOptions
 
     @Option(name: .long, help: "Full divergence examples kept per signature (counts are always exact).")
     var examples: Int = 20
-
-    @Option(name: .long, help: "Day (yyyy-mm-dd, UTC) accepted rules are checked against for expiry. Default: today.")
-    var day: String?
 
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
@@ -56,7 +49,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let generate, generate < 0 { throw ValidationError("--generate must be zero or more") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        if let day, !AcceptedRules.isDay(day) { throw ValidationError("--day must look like 2026-11-25") }
         if let features {
             let known = Set(LMSFeature.allCases.map(\.rawValue))
             for name in featureList(features) where !known.contains(name) {
@@ -69,8 +61,8 @@ struct RunCommand: AsyncParsableCommand {
         let subject = LMSSubject()
         let store = try Store(path: database.db)
         let started = Date().timeIntervalSince1970
-        var config = ["features": features ?? "all", "accepted": accepted, "comparator": comparator,
-                      "day": day ?? todayUTC(), "examplesPerSignature": "\(examples)"]
+        var config = ["features": features ?? "all", "accepted": rules.accepted, "comparator": rules.comparator,
+                      "day": rules.effectiveDay, "examplesPerSignature": "\(examples)"]
         if let generate { config["generate"] = "\(generate)" }
         let runId = try store.beginRun(RunMetadata(
             subject: subject.name, startedAt: started, seed: generate == nil ? nil : seed, inputs: input,
@@ -117,28 +109,14 @@ struct RunCommand: AsyncParsableCommand {
 
 extension RunCommand {
     func runOptions(_ subject: LMSSubject) throws -> RunOptions {
-        let rules = try loadConfig(accepted, default: "scenarios/accepted.yaml", AcceptedRules.load) ?? AcceptedRules()
-        try rules.validate(features: Set(LMSFeature.allCases.map(\.rawValue)),
-                           ops: Set(LMSOperation.allCases.map(\.rawValue)), path: accepted)
-        let comparatorRules = try loadConfig(comparator, default: "scenarios/comparator.yaml", ComparatorRules.load)
-        return RunOptions(workers: workers, features: features.map { Set(featureList($0)) },
-                          comparator: OutcomeComparator(rules: comparatorRules ?? ComparatorRules()),
-                          accepted: rules, day: day ?? todayUTC(), examplesPerSignature: examples)
+        let (comparator, accepted) = try rules.load()
+        return RunOptions(workers: workers, features: features.map { Set(featureList($0)) }, comparator: comparator,
+                          accepted: accepted, day: rules.effectiveDay, examplesPerSignature: examples)
     }
 }
 
 func featureList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
-
-/// Loads a config file. The default file may be missing (no rules); a file the user named must exist.
-func loadConfig<T>(_ path: String, default defaultPath: String,
-                   _ load: (String) throws(ConfigError) -> T) throws(ConfigError) -> T? {
-    guard FileManager.default.fileExists(atPath: path) else {
-        if path == defaultPath { return nil }
-        throw ConfigError(file: path, message: "no such file")
-    }
-    return try load(path)
 }
 
 /// A one-line progress display on standard error, only when it is a terminal.
