@@ -44,12 +44,13 @@ struct GateCommand: ParsableCommand {
             throw UserFacingError(message: "\(criteria): cannot read the criteria table", code: ExitCodes.malformedInput)
         }
         let table: CriteriaTable
+        var evaluator: GateEvaluator
         do {
             table = try CriteriaTable.parse(text, file: criteria)
+            evaluator = try GateEvaluator(table: table)
         } catch {
             throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
         }
-        var evaluator = GateEvaluator(table: table)
         if let coverage { evaluator.coverage = try CoverageExport.lineCoverage(path: coverage) }
         let store = try Store(path: database.db)
         let decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)

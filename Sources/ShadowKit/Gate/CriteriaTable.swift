@@ -108,6 +108,8 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
     case unknownMetric(file: String, line: Int, metric: String)
     /// The Target cell is not one of the documented forms.
     case unparsableTarget(file: String, line: Int, target: String, metric: CriterionMetric)
+    /// The target parses but cannot judge this metric ("Response time | 80%+").
+    case targetDoesNotFit(file: String, line: Int, target: String, metric: CriterionMetric)
     /// A body row has a different number of cells than the header.
     case malformedRow(file: String, line: Int, cells: Int, expected: Int)
     /// A criteria table header (it names Metric or Target) lacks one of Metric, Target, Measured.
@@ -118,7 +120,7 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
     /// The file the error is about, as passed to ``CriteriaTable/parse(_:file:)``.
     public var file: String {
         switch self {
-        case .unknownMetric(let file, _, _), .unparsableTarget(let file, _, _, _),
+        case .unknownMetric(let file, _, _), .unparsableTarget(let file, _, _, _), .targetDoesNotFit(let file, _, _, _),
              .malformedRow(let file, _, _, _), .missingColumns(let file, _, _), .noTable(let file):
             file
         }
@@ -127,7 +129,7 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
     /// The 1-based line at fault (1 when the whole document is at fault).
     public var line: Int {
         switch self {
-        case .unknownMetric(_, let line, _), .unparsableTarget(_, let line, _, _),
+        case .unknownMetric(_, let line, _), .unparsableTarget(_, let line, _, _), .targetDoesNotFit(_, let line, _, _),
              .malformedRow(_, let line, _, _), .missingColumns(_, let line, _):
             line
         case .noTable:
@@ -144,6 +146,10 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
         case .unparsableTarget(_, _, let target, let metric):
             return "\(location): cannot parse target \"\(target)\" for \"\(metric.rawValue)\"; expected forms like "
                 + "\"< 0.1%\", \"80%+\", \"No regression\", \"< 1/hour\", \"0\""
+        case .targetDoesNotFit(_, _, let target, let metric):
+            return "\(location): target \"\(target)\" does not apply to \"\(metric.rawValue)\"; "
+                + "rates take \"< 0.1%\", failed jobs \"< 1/hour\", response time \"No regression\", "
+                + "coverage \"80%+\", state transition errors \"0\""
         case .malformedRow(_, _, let cells, let expected):
             return "\(location): table row has \(cells) cell\(cells == 1 ? "" : "s") but the header has \(expected); "
                 + "write one cell per column (escape a literal pipe as \\|)"

@@ -74,9 +74,28 @@ public struct GateEvaluator: Sendable {
     /// Seed of the bootstrap, so the same run gives the same decision.
     public var bootstrapSeed: UInt64 = 0x5EED
 
-    public init(table: CriteriaTable, coverage: Double? = nil) {
+    /// Checks that every row's target is one the gate can judge for its metric ("Response time | 80%+" is
+    /// an error with its line, not a silent "not measured").
+    public init(table: CriteriaTable, coverage: Double? = nil) throws(CriteriaTableError) {
+        for row in table.rows where !Self.fits(row.metric, row.target) {
+            throw .targetDoesNotFit(file: table.file, line: row.line, target: row.targetText, metric: row.metric)
+        }
         self.table = table
         self.coverage = coverage
+    }
+
+    static func fits(_ metric: CriterionMetric, _ target: CriterionTarget) -> Bool {
+        switch (metric, target) {
+        case (.mismatchRate, .below), (.mismatchRate, .atMost), (.mismatchRate, .zero),
+             (.errorRate, .below), (.errorRate, .atMost), (.errorRate, .zero),
+             (.failedJobs, .ratePerHourBelow), (.failedJobs, .zero),
+             (.stateTransitionErrors, .zero), (.responseTime, .noRegression), (.testCoverage, .atLeast):
+            true
+        case (.userComplaints, _), (.supportTickets, _), (.featureDevelopmentSpeed, _), (.bugFixTime, _):
+            true
+        default:
+            false
+        }
     }
 
     public func evaluate(_ run: StoredRun?, features requested: [String]) -> GateDecision {
@@ -195,6 +214,11 @@ public struct GateEvaluator: Sendable {
         let hours = seconds / 3600
         guard hours > 0 else { return result(row, "\(events) in 0 h", nil, .inconclusive, "the run covered no scenario time") }
         let measured = String(format: "%d in %.1f h (%.2f/h)", events, hours, Double(events) / hours)
+        if case .zero = row.target {
+            return events == 0
+                ? result(row, measured, nil, .pass, "no failed jobs")
+                : result(row, measured, nil, .fail, "\(events) failed job(s); the target is none")
+        }
         guard case .ratePerHourBelow(let limit) = row.target else {
             return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
         }

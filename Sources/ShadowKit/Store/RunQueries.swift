@@ -14,6 +14,22 @@ public struct StoredRun: Sendable {
     public var featureOrder: [String]
     public var controlLatency: [String: LatencySummary]
     public var candidateLatency: [String: LatencySummary]
+
+    public init(id: Int64, status: RunStatus, error: String? = nil, startedAt: String = "", scenarioSeconds: Double,
+                commands: Int = 0, scenarios: Int = 0, features: [String: FeatureCounts], featureOrder: [String],
+                controlLatency: [String: LatencySummary] = [:], candidateLatency: [String: LatencySummary] = [:]) {
+        self.id = id
+        self.status = status
+        self.error = error
+        self.startedAt = startedAt
+        self.scenarioSeconds = scenarioSeconds
+        self.commands = commands
+        self.scenarios = scenarios
+        self.features = features
+        self.featureOrder = featureOrder
+        self.controlLatency = controlLatency
+        self.candidateLatency = candidateLatency
+    }
 }
 
 extension Store {

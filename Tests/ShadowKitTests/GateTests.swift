@@ -1,0 +1,201 @@
+import Foundation
+import ShadowKit
+import Testing
+
+/// Verdicts of the gate at the edges: no data, too little data, just inside and just outside a target.
+@Suite struct GateTests {
+    static let criteria = """
+        | Metric | Target | Measured |
+        |--------|--------|----------|
+        | Mismatch rate | < 0.1% | |
+        | Error rate | < 0.1% | |
+        | Failed jobs | < 1/hour | |
+        | State transition errors | 0 | |
+        | Response time | No regression | |
+        | Test coverage | 80%+ | |
+        | User complaints | 0 increase | |
+        """
+
+    static func evaluator(_ text: String = criteria, coverage: Double? = nil) throws -> GateEvaluator {
+        try GateEvaluator(table: CriteriaTable.parse(text, file: "criteria.md"), coverage: coverage)
+    }
+
+    static func run(_ counts: FeatureCounts, status: RunStatus = .complete, hours: Double = 10,
+                    control: LatencySummary? = nil, candidate: LatencySummary? = nil) -> StoredRun {
+        StoredRun(id: 7, status: status, error: status == .aborted ? "bad.jsonl:3: unknown op" : nil,
+                  scenarioSeconds: hours * 3600, features: ["f": counts], featureOrder: ["f"],
+                  controlLatency: control.map { ["f": $0] } ?? [:], candidateLatency: candidate.map { ["f": $0] } ?? [:])
+    }
+
+    static func counts(comparisons: Int, mismatches: Int = 0, errors: Int = 0, transitions: Int = 0,
+                       failedJobs: Int = 0) -> FeatureCounts {
+        var c = FeatureCounts()
+        c.comparisons = comparisons
+        c.mismatches = mismatches
+        c.matches = comparisons - mismatches
+        c.candidateErrors = errors
+        c.stateTransitionErrors = transitions
+        c.failedJobs = failedJobs
+        return c
+    }
+
+    static func criterion(_ decision: GateDecision, _ metric: String) throws -> CriterionResult {
+        try #require(decision.features.first?.criteria.first { $0.metric == metric })
+    }
+
+    /// Latency with every sample at `value` ns.
+    static func latency(_ value: Double, count: Int = 10_000) -> LatencySummary {
+        LatencySummary(count: count, p50: value, p95: value, p99: value, max: value, buckets: [[value, Double(count)]])
+    }
+
+    @Test func noRunIsInconclusive() throws {
+        let decision = try Self.evaluator().evaluate(nil, features: [])
+        #expect(decision.verdict == .inconclusive)
+        #expect(decision.exitCode == 2)
+        #expect(decision.reason.contains("no run"))
+    }
+
+    @Test(arguments: [RunStatus.aborted, .running])
+    func unfinishedRunIsInconclusive(status: RunStatus) throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 100_000), status: status), features: [])
+        #expect(decision.verdict == .inconclusive)
+        #expect(decision.features.isEmpty)
+        #expect(decision.reason.contains("only complete runs count"))
+    }
+
+    @Test func zeroOfZeroIsInconclusive() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 0)), features: [])
+        #expect(decision.verdict == .inconclusive)
+        #expect(try Self.criterion(decision, "Mismatch rate").verdict == .inconclusive)
+        #expect(try Self.criterion(decision, "State transition errors").verdict == .inconclusive)
+    }
+
+    @Test func zeroOfFewIsInconclusiveAndSaysHowManyMore() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 1_000)), features: [])
+        let mismatch = try Self.criterion(decision, "Mismatch rate")
+        #expect(mismatch.verdict == .inconclusive)
+        // 0 of 2,995 is the first count whose bound is under 0.1%.
+        #expect(mismatch.reason.contains("need 1,995 more clean comparisons"))
+        #expect(decision.verdict == .inconclusive)
+    }
+
+    @Test func justEnoughCleanComparisonsPass() throws {
+        let pass = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 2_995)), features: [])
+        #expect(try Self.criterion(pass, "Mismatch rate").verdict == .pass)
+        let short = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 2_994)), features: [])
+        #expect(try Self.criterion(short, "Mismatch rate").verdict == .inconclusive)
+    }
+
+    @Test func rateAboveTheTargetFails() throws {
+        // 11 of 10,000 is 0.11%: the rate itself breaches 0.1%.
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000, mismatches: 11)), features: [])
+        #expect(try Self.criterion(decision, "Mismatch rate").verdict == .fail)
+        #expect(decision.verdict == .fail)
+        #expect(decision.exitCode == 1)
+    }
+
+    @Test func rateJustBelowTheTargetButBoundAboveIsInconclusive() throws {
+        // 5 of 10,000 is 0.05%, but the 95% bound is about 0.105%.
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000, mismatches: 5)), features: [])
+        let mismatch = try Self.criterion(decision, "Mismatch rate")
+        #expect(mismatch.verdict == .inconclusive)
+        #expect(mismatch.upperBound == "0.105%")
+        #expect(mismatch.reason.contains("more clean comparisons"))
+    }
+
+    @Test func candidateErrorsDriveTheErrorRate() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000, errors: 20)), features: [])
+        #expect(try Self.criterion(decision, "Error rate").verdict == .fail)
+        #expect(try Self.criterion(decision, "Mismatch rate").verdict == .pass)
+    }
+
+    @Test func firstStateTransitionErrorFailsTheFeature() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 100_000, transitions: 1)), features: [])
+        #expect(try Self.criterion(decision, "State transition errors").verdict == .fail)
+        #expect(decision.features.first?.verdict == .fail)
+    }
+
+    @Test func failedJobsUseThePoissonBound() throws {
+        // 0 events in 3 hours: bound 0.9986/h, just under 1/h.
+        let three = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10), hours: 3), features: [])
+        #expect(try Self.criterion(three, "Failed jobs").verdict == .pass)
+        // 0 events in 2.9 hours: bound above 1/h, not yet enough time.
+        let short = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10), hours: 2.9), features: [])
+        #expect(try Self.criterion(short, "Failed jobs").verdict == .inconclusive)
+        // 12 in 10 hours breaches 1/h.
+        let many = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10, failedJobs: 12)), features: [])
+        #expect(try Self.criterion(many, "Failed jobs").verdict == .fail)
+    }
+
+    @Test func responseTimeComparesTheP95Ratio() throws {
+        let same = try Self.evaluator().evaluate(
+            Self.run(Self.counts(comparisons: 10_000), control: Self.latency(1_000), candidate: Self.latency(1_050)), features: [])
+        #expect(try Self.criterion(same, "Response time").verdict == .pass)
+        let slower = try Self.evaluator().evaluate(
+            Self.run(Self.counts(comparisons: 10_000), control: Self.latency(1_000), candidate: Self.latency(2_000)), features: [])
+        #expect(try Self.criterion(slower, "Response time").verdict == .fail)
+        let none = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000)), features: [])
+        #expect(try Self.criterion(none, "Response time").verdict == .notMeasured)
+    }
+
+    @Test func coverageIsMeasuredOnlyWhenGiven() throws {
+        let run = Self.run(Self.counts(comparisons: 10_000))
+        #expect(try Self.criterion(Self.evaluator().evaluate(run, features: []), "Test coverage").verdict == .notMeasured)
+        #expect(try Self.criterion(Self.evaluator(coverage: 0.85).evaluate(run, features: []), "Test coverage").verdict == .pass)
+        #expect(try Self.criterion(Self.evaluator(coverage: 0.79).evaluate(run, features: []), "Test coverage").verdict == .fail)
+    }
+
+    @Test func businessRowsAreNeverPassed() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 100_000)), features: [])
+        #expect(try Self.criterion(decision, "User complaints").verdict == .notMeasured)
+    }
+
+    @Test func aFeatureWithOnlyUnmeasurableRowsIsInconclusive() throws {
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| User complaints | 0 increase | |\n"
+        let decision = try Self.evaluator(text).evaluate(Self.run(Self.counts(comparisons: 100_000)), features: [])
+        #expect(decision.verdict == .inconclusive)
+    }
+
+    @Test func cleanEvidencePasses() throws {
+        let decision = try Self.evaluator().evaluate(
+            Self.run(Self.counts(comparisons: 100_000), control: Self.latency(1_000), candidate: Self.latency(1_000)),
+            features: [])
+        #expect(decision.verdict == .pass)
+        #expect(decision.exitCode == 0)
+    }
+
+    @Test func aTargetThatDoesNotFitItsMetricIsAnErrorWithItsLine() throws {
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Response time | 80%+ | |\n"
+        #expect {
+            try Self.evaluator(text)
+        } throws: { error in
+            (error as? CriteriaTableError)?.description.hasPrefix("criteria.md:3: target \"80%+\" does not apply") == true
+        }
+    }
+
+    @Test func unknownFeatureIsInconclusive() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 100_000)), features: ["nope"])
+        #expect(decision.features.first?.verdict == .inconclusive)
+    }
+
+    @Test func junitCountsEveryCriterion() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000, mismatches: 20)), features: [])
+        let xml = GateRenderer.junit(decision)
+        #expect(xml.contains("tests=\"7\""))
+        #expect(xml.contains("failures=\"1\""))
+        #expect(xml.contains("<failure message="))
+    }
+
+    @Test func jsonUsesTheDocumentedNames() throws {
+        let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000)), features: [])
+        guard case .object(let root) = decision.json, case .object(let features)? = root["features"],
+              case .object(let feature)? = features["f"], case .array(let criteria)? = feature["criteria"],
+              case .object(let first)? = criteria.first else {
+            Issue.record("unexpected JSON shape: \(decision.json.jsonText)")
+            return
+        }
+        #expect(root["verdict"] != nil)
+        #expect(feature["verdict"] != nil)
+        #expect(Set(first.keys) == ["metric", "target", "measured", "upperBound", "verdict", "reason"])
+    }
+}
