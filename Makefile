@@ -14,7 +14,7 @@ INPUT_FLAGS := $(foreach f,$(RECORDED) $(REGRESSIONS),--input $(f))
 NIGHTLY_SEED := $(shell date -u +%Y%m%d)
 NIGHTLY_SIZE ?= 20000
 
-.PHONY: all build release run test gate nightly clean deps
+.PHONY: all build release run test gate nightly clean deps bench report screenshot
 
 all: build
 
@@ -37,6 +37,7 @@ run: release
 	$(BIN) generate --seed $(SEED) --count $(CORPUS_SIZE) --out $(CORPUS)
 	$(BIN) run --input $(CORPUS) $(INPUT_FLAGS) --db $(DB)
 	@echo "Database: $(DB)   (sqlite3 $(DB) 'select * from runs')"
+	$(BIN) report --db $(DB)
 
 test: deps
 	@if ! command -v php >/dev/null 2>&1 || ! dpkg -s php-vlucas-phpdotenv >/dev/null 2>&1; then \
@@ -50,12 +51,32 @@ test: deps
 gate: release
 	$(BIN) gate --db $(DB)
 
+# Nightly: a larger generated run (seed = today's date) plus the recorded and regression scenarios, the gate
+# (its verdict is in the report; it does not fail the target), then the report: fails on NEW unexpected signatures.
 nightly: release
 	@mkdir -p reports
-	$(BIN) generate --seed $(NIGHTLY_SEED) --count $(NIGHTLY_SIZE) --out reports/nightly-$(NIGHTLY_SEED).jsonl
-	$(BIN) run --input reports/nightly-$(NIGHTLY_SEED).jsonl $(INPUT_FLAGS) --db $(DB)
+	$(BIN) run --generate $(NIGHTLY_SIZE) --seed $(NIGHTLY_SEED) $(INPUT_FLAGS) --db $(DB)
 	$(BIN) gate --db $(DB) || true
+	$(BIN) report --db $(DB) --fail-on-new
 
+# The report of the latest run (or RUN=id), written to reports/<run id>/ and copied to reports/latest/.
+report: release
+	$(BIN) report --db $(DB) $(if $(RUN),--run $(RUN))
+
+# A picture of reports/latest/index.html from headless Chromium (installed when missing).
+screenshot:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium"; (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot=$(CURDIR)/reports/latest/screenshot.png \
+		--window-size=1400,2400 file://$(CURDIR)/reports/latest/index.html 2>/dev/null
+	@echo "reports/latest/screenshot.png"
+
+# Benchmarks (BENCHMARKS.md): commands/s of both implementations bare vs a full shadow run with the store,
+# shrink speed, then peak memory of a 1M- vs a 0.1M-command run. BENCH_FLAGS passes options to the plugin,
+# e.g. BENCH_FLAGS='--filter "full/.*"'. The Benchmarks package builds the root package again, in release.
+bench: release
+	@command -v /usr/bin/time >/dev/null 2>&1 || { echo "installing time"; (apt-get update -qq && apt-get install -y -qq time) >/dev/null; }
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress $(BENCH_FLAGS)
+	Benchmarks/memory.sh
 
 clean:
 	rm -rf .build reports/*.sqlite* reports/*.jsonl reports/latest

@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "LMS"),
+        .target(name: "LMS", exclude: ["Legacy/QUIRKS.md"]),
         .target(
             name: "ShadowKit",
             dependencies: [
@@ -41,7 +41,8 @@ let package = Package(
         .executableTarget(name: "shadowgate", dependencies: ["ShadowCommands"]),
         .target(name: "ShadowTestSupport", dependencies: ["ShadowKit", "LMS", "LMSShadow"]),
         .testTarget(name: "LMSTests", dependencies: ["LMS"]),
-        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"]),
+        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"]),
     ]
 )

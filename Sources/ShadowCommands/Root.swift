@@ -14,7 +14,10 @@ public struct ShadowGateCommand: AsyncParsableCommand {
             74 database error, 70 internal error.
             """,
         version: version,
-        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self]
+        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
+                      ShrinkCommand.self, PlantCommand.self,
+                      AdvanceCommand.self, RollbackCommand.self, FreezeCommand.self, UnfreezeCommand.self,
+                      LedgerCommand.self, MonitorCommand.self, ReportCommand.self]
     )
 
     public init() {}
