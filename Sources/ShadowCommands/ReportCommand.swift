@@ -46,6 +46,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Exit 1 when any unexpected signature is absent from the baseline run.")
     var failOnNew = false
 
+    @Option(name: .long, help: "Seconds spent shrinking unexpected signatures to minimal reproductions (0: none).")
+    var shrinkBudget: Double = 20
+
     static let defaultCriteria = "scenarios/success-criteria.md"
     static let defaultConfig = "scenarios/report.yaml"
 
@@ -53,6 +56,7 @@ struct ReportCommand: ParsableCommand {
         guard runId == "latest" || Int64(runId) != nil else { throw ValidationError("--run takes a run id or 'latest'") }
         guard examples >= 0 else { throw ValidationError("--examples must be zero or more") }
         guard trend >= 1 else { throw ValidationError("--trend must be at least 1") }
+        guard shrinkBudget >= 0 else { throw ValidationError("--shrink-budget must be zero or more") }
     }
 
     func run() throws {
@@ -70,11 +74,14 @@ struct ReportCommand: ParsableCommand {
         }
         let directory = out ?? "reports/\(id)"
         let redaction = try loadRedaction()
-        let options = ReportOptions(
+        var options = ReportOptions(
             examplesPerSignature: examples, trendRuns: trend, redaction: redaction.config, redactionFile: redaction.file,
             gate: try loadGate(), baselineRunId: baseline, databaseLabel: database.db,
             htmlLocation: htmlURL ?? (directory as NSString).appendingPathComponent("index.html"),
             unorderedPaths: unorderedPaths(header), contexts: LMSScenarioContexts())
+        if shrinkBudget > 0 {
+            options.reproduce = try ReportShrinking(header: header, budget: shrinkBudget).reproduce
+        }
         let model: ReportModel
         do {
             model = try ReportBuilder.build(store: store, runId: id, options: options)

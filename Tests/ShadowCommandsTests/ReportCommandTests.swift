@@ -139,4 +139,22 @@ struct ReportCommandTests {
         let blocked = try Self.report(directory, ["--out", "blocked/run"])
         #expect(blocked.status == 73, "\(blocked.stderr)")
     }
+
+    @Test func unexpectedSignaturesGetAMinimalReproduction() throws {
+        let directory = try TemporaryDirectory()
+        try Self.run(directory, ["--generate", "60", "--seed", "5"])
+        let shrunk = try Self.report(directory)
+        #expect(shrunk.status == 0, "\(shrunk.stderr)")
+        let html = String(decoding: try directory.read("reports/1/index.html"), as: UTF8.self)
+        #expect(html.contains("Minimal reproduction"))
+        #expect(html.contains("shrunk from "))
+        #expect(html.contains("shadowgate shrink --seed 5 --scenario s-"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("reports/1/reproductions")),
+                "nothing unredacted is written beside the report")
+
+        let plain = try Self.report(directory, ["--shrink-budget", "0", "--out", "plain"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let without = String(decoding: try directory.read("plain/index.html"), as: UTF8.self)
+        #expect(!without.contains("shrunk from "))
+    }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import LMS
+import LMSShadow
+import ShadowKit
+
+/// Minimal reproductions for a report: the first example of each unexpected signature, shrunk within a time
+/// budget shared by the whole report, with the `shadowgate shrink` command that prints the same result.
+struct ReportShrinking: Sendable {
+    let options: RunOptions
+    let deadline: Date
+    let perSignature: Double
+
+    /// Uses the run's own accepted rules, comparator rules and day, so signatures match the run's.
+    init(header: RunHeaderRow, budget: Double) throws {
+        let rules = try RulesOptions.parse(["--accepted", header.config["accepted"] ?? RulesOptions.defaultAccepted,
+                                            "--comparator", header.config["comparator"] ?? RulesOptions.defaultComparator]
+                                           + (header.config["day"].map { ["--day", $0] } ?? []))
+        let (comparator, accepted) = try rules.load()
+        options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
+        deadline = Date().addingTimeInterval(budget)
+        perSignature = min(budget, 5)
+    }
+
+    func reproduce(_ request: ReproductionRequest) -> ReportReproduction? {
+        let remaining = deadline.timeIntervalSinceNow
+        guard request.acceptedRule == nil, remaining > 0.05,
+              var scenario = try? findScenario(request) else { return nil }
+        scenario.commands = scenario.commands.filter { $0.seq <= request.seq }
+        let shrinker = ScenarioShrinker(subject: LMSSubject(), options: options)
+        guard let result = try? shrinker.shrink(scenario, target: request.signature,
+                                                budget: .seconds(min(perSignature, remaining))) else { return nil }
+        let lines = result.lines.compactMap { try? JSONValue.parse(Array($0.jsonLine.utf8)) }
+        // No file is written: it would hold values the report redacts. The shrink is deterministic, so this
+        // command prints the same minimal scenario from the original input.
+        let source = request.file.hasPrefix("generated:seed=")
+            ? "--seed \(request.file.dropFirst("generated:seed=".count))" : "--input \(request.file)"
+        let replay = "shadowgate shrink \(source) --scenario \(request.scenario) --signature \(request.signature)"
+        var note = "shrunk from \(result.originalLength) to \(result.finalLength) commands in "
+            + String(format: "%.2f s (%d replays)", result.elapsedSeconds, result.predicateCalls)
+        note += result.isOneMinimal ? ", 1-minimal" : ", budget ran out before 1-minimality was proven"
+        return ReportReproduction(lines: lines, replayCommand: replay, note: note)
+    }
+
+    private func findScenario(_ request: ReproductionRequest) throws -> ScenarioInput<LMSCommand>? {
+        let generated = "generated:seed="
+        if request.file.hasPrefix(generated), let seed = UInt64(request.file.dropFirst(generated.count)),
+           let index = GeneratedSource.index(of: request.scenario) {
+            var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
+            guard let scenario = try source.nextScenario(), scenario.id == request.scenario else { return nil }
+            return scenario
+        }
+        var reader = try ScenarioReader(path: request.file, decode: LMSSubject().decode)
+        while let scenario = try reader.nextScenario() {
+            if scenario.id == request.scenario { return scenario }
+        }
+        return nil
+    }
+}
