@@ -20,7 +20,7 @@ public struct Replayer<Subject: ShadowSubject>: Sendable {
 
     /// The divergences a scenario produces, exactly as a run would classify them.
     public func divergences(of scenario: ScenarioInput<Subject.Command>) -> [Divergence] {
-        var result = ShadowRunner<Subject>.BatchResult(index: 0)
+        var result = ShadowRunner<Subject>.BatchResult(index: 0, features: runner.featureOrder.count)
         runner.run(scenario, into: &result)
         return result.divergences
     }

@@ -127,10 +127,15 @@ public struct RunTotals: Sendable {
 public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     public let subject: Subject
     public let options: RunOptions
+    /// Features in display order; per-command bookkeeping uses their positions, not their names.
+    let featureOrder: [String]
+    let featureIndex: [String: Int]
 
     public init(subject: Subject, options: RunOptions) {
         self.subject = subject
         self.options = options
+        featureOrder = subject.features + (subject.sideEffectsFeature.map { [$0] } ?? [])
+        featureIndex = Dictionary(featureOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
@@ -173,29 +178,32 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         return merger.totals()
     }
 
-    var featureOrder: [String] {
-        subject.features + (subject.sideEffectsFeature.map { [$0] } ?? [])
-    }
-
     func isSelected(_ feature: String) -> Bool { options.features?.contains(feature) ?? true }
 
     // MARK: Work on one batch
 
     struct BatchResult: Sendable {
         var index: Int
-        var counts: [String: FeatureCounts] = [:]
-        var latency: [String: LatencyPair] = [:]
+        var counts: [FeatureCounts]
+        var latency: [LatencyPair?]
         var divergences: [Divergence] = []
         var sideEffects: [SideEffectRow] = []
         var expiredRuleHits: [String: Int] = [:]
         var divergencesPerSignature: [String: Int] = [:]
+        var classifications: [String: Classification] = [:]
+
+        init(index: Int, features: Int) {
+            self.index = index
+            counts = Array(repeating: FeatureCounts(), count: features)
+            latency = Array(repeating: nil, count: features)
+        }
         var commands = 0
         var scenarios = 0
         var scenarioSeconds = 0.0
     }
 
     func process(_ batch: [ScenarioInput<Subject.Command>], index: Int) -> BatchResult {
-        var result = BatchResult(index: index)
+        var result = BatchResult(index: index, features: featureOrder.count)
         for scenario in batch { run(scenario, into: &result) }
         return result
     }
@@ -206,6 +214,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         guard let start = scenario.commands.first?.at else { return }
         var now = start
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
+        let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for input in scenario.commands {
             now = max(now, input.at)
             let date = Date(timeIntervalSince1970: now)
@@ -216,25 +225,28 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let t2 = DispatchTime.now().uptimeNanoseconds
             result.commands += 1
             if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
-            guard let feature = subject.feature(of: input.command) else { continue }
+            guard let feature = subject.feature(of: input.command), let index = featureIndex[feature] else { continue }
             let comparesFeature = isSelected(feature)
             if comparesFeature {
-                result.latency[feature, default: LatencyPair()].control.record(max(1, t1 &- t0))
-                result.latency[feature, default: LatencyPair()].candidate.record(max(1, t2 &- t1))
-                compareBehaviour(controlResult, candidateResult, Context(feature: feature, scenario: scenario, input: input),
-                                 &result)
+                if result.latency[index] == nil { result.latency[index] = LatencyPair() }
+                result.latency[index]?.control.record(max(1, t1 &- t0))
+                result.latency[index]?.candidate.record(max(1, t2 &- t1))
+                compareBehaviour(controlResult, candidateResult,
+                                 Context(feature: feature, index: index, scenario: scenario, input: input), &result)
             }
-            if let sideEffectsFeature, case .success(let a) = controlResult, case .success(let b) = candidateResult {
-                compareSideEffects(a, b, Context(feature: sideEffectsFeature, scenario: scenario, input: input), &result)
+            if let sideEffectsFeature, let sideEffectsIndex, case .success(let a) = controlResult,
+               case .success(let b) = candidateResult {
+                compareSideEffects(a, b, Context(feature: sideEffectsFeature, index: sideEffectsIndex, scenario: scenario,
+                                                 input: input), &result)
             }
             if case .success(let outcome) = candidateResult {
                 let records = subject.records(outcome)
                 if !records.failedJobs.isEmpty {
                     if comparesFeature {
-                        result.counts[feature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                        result.counts[index].failedJobs += records.failedJobs.count
                     }
-                    if let sideEffectsFeature {
-                        result.counts[sideEffectsFeature, default: FeatureCounts()].failedJobs += records.failedJobs.count
+                    if let sideEffectsIndex {
+                        result.counts[sideEffectsIndex].failedJobs += records.failedJobs.count
                     }
                 }
                 if options.recordSideEffects,
@@ -249,6 +261,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
 
     struct Context {
         var feature: String
+        var index: Int
         var scenario: ScenarioInput<Subject.Command>
         var input: InputCommand<Subject.Command>
     }
@@ -256,7 +269,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     private func compareBehaviour(_ control: Result<Subject.Outcome, any Error>,
                                   _ candidate: Result<Subject.Outcome, any Error>,
                                   _ context: Context, _ result: inout BatchResult) {
-        result.counts[context.feature, default: FeatureCounts()].comparisons += 1
+        result.counts[context.index].comparisons += 1
         switch (control, candidate) {
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
@@ -268,14 +281,14 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                    candidateTree: { .object(["error": .string("\(error)")]) }, context, &result)
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
-            if candidateCode != nil { result.counts[context.feature, default: FeatureCounts()].candidateRejections += 1 }
+            if candidateCode != nil { result.counts[context.index].candidateRejections += 1 }
             guard !subject.behavioursEqual(a, b) else {
-                result.counts[context.feature, default: FeatureCounts()].matches += 1
+                result.counts[context.index].matches += 1
                 return
             }
             let diff = options.comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
             guard !diff.isEmpty else {
-                result.counts[context.feature, default: FeatureCounts()].matches += 1
+                result.counts[context.index].matches += 1
                 return
             }
             let controlCode = subject.rejectionCode(a)
@@ -294,14 +307,14 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
 
     private func compareSideEffects(_ a: Subject.Outcome, _ b: Subject.Outcome, _ context: Context,
                                     _ result: inout BatchResult) {
-        result.counts[context.feature, default: FeatureCounts()].comparisons += 1
+        result.counts[context.index].comparisons += 1
         guard !subject.sideEffectsEqual(a, b) else {
-            result.counts[context.feature, default: FeatureCounts()].matches += 1
+            result.counts[context.index].matches += 1
             return
         }
         let diff = options.comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
         guard !diff.isEmpty else {
-            result.counts[context.feature, default: FeatureCounts()].matches += 1
+            result.counts[context.index].matches += 1
             return
         }
         record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
@@ -315,27 +328,51 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
     }
 
+    struct Classification: Sendable {
+        var signature: Signature
+        var rule: String?
+        var expired: [String]
+    }
+
+    private func classify(_ divergence: inout Divergence) -> Classification {
+        var signature = Signature(feature: divergence.feature, op: divergence.op, kind: divergence.kind,
+                                  controlCode: divergence.controlCode, candidateCode: divergence.candidateCode,
+                                  paths: divergence.paths)
+        divergence.signature = signature
+        let (rule, expired) = options.accepted.classify(divergence, on: options.day)
+        if let rule {
+            // Accepted and unexpected occurrences of the same shape are different problems: a rule may
+            // require codes or paths the signature folds away, so each acceptance gets its own signature.
+            signature = Signature(id: Signature.hash(signature.text + " | accepted by " + rule), text: signature.text)
+        }
+        return Classification(signature: signature, rule: rule, expired: expired)
+    }
+
     /// Full outcome trees are built only for divergences that may still be kept as examples: the merger keeps
     /// the first few of each signature in input order, which are always among the first few of their batch.
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
                         controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ context: Context,
                         _ result: inout BatchResult) {
-        let signature = Signature(feature: context.feature, op: context.input.op, kind: kind, controlCode: controlCode,
-                                  candidateCode: candidateCode, paths: diff.map(\.path))
+        // Signature and rule depend only on these, and a run has few distinct shapes: classify each once per batch.
+        var key = "\(context.feature)\u{1}\(context.input.op)\u{1}\(kind.rawValue)\u{1}\(controlCode ?? "")\u{1}\(candidateCode ?? "")"
+        for entry in diff { key += "\u{1}" + entry.path }
         var divergence = Divergence(feature: context.feature, op: context.input.op, kind: kind,
                                     scenario: context.scenario.id, seq: context.input.seq, file: context.scenario.file,
                                     line: context.input.line, ordinal: context.scenario.ordinal, diff: diff,
                                     controlCode: controlCode, candidateCode: candidateCode,
                                     controlOutcome: .null, candidateOutcome: .null,
-                                    signature: signature, acceptedRule: nil)
-        let (rule, expired) = options.accepted.classify(divergence, on: options.day)
-        divergence.acceptedRule = rule
-        if let rule {
-            // Accepted and unexpected occurrences of the same shape are different problems: a rule may
-            // require codes or paths the signature folds away, so each acceptance gets its own signature.
-            divergence.signature = Signature(id: Signature.hash(signature.text + " | accepted by " + rule),
-                                             text: signature.text)
+                                    signature: Signature(id: "", text: ""), acceptedRule: nil)
+        let classification: Classification
+        if let known = result.classifications[key] {
+            classification = known
+        } else {
+            classification = classify(&divergence)
+            result.classifications[key] = classification
         }
+        divergence.signature = classification.signature
+        divergence.acceptedRule = classification.rule
+        let rule = classification.rule
+        let expired = classification.expired
         for id in expired { result.expiredRuleHits[id, default: 0] += 1 }
         let seen = result.divergencesPerSignature[divergence.signature.id, default: 0]
         result.divergencesPerSignature[divergence.signature.id] = seen + 1
@@ -343,7 +380,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             divergence.controlOutcome = controlTree()
             divergence.candidateOutcome = candidateTree()
         }
-        var counts = result.counts[context.feature, default: FeatureCounts()]
+        var counts = result.counts[context.index]
         if rule == nil {
             counts.mismatches += 1
             if kind == .rejectionMismatch, controlCode == nil, let refusal = subject.transitionRefusalCode,
@@ -355,7 +392,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         if kind == .candidateError { counts.candidateErrors += 1 }
         if kind == .controlError { counts.controlErrors += 1 }
-        result.counts[context.feature] = counts
+        result.counts[context.index] = counts
         result.divergences.append(divergence)
     }
 
@@ -378,12 +415,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
 
         mutating func merge(_ batch: BatchResult) -> BatchOutput {
-            for (feature, value) in batch.counts { counts[feature, default: FeatureCounts()].add(value) }
-            for (feature, value) in batch.latency {
-                if latency[feature] == nil {
-                    latency[feature] = value
+            for (index, value) in batch.counts.enumerated() { counts[order[index], default: FeatureCounts()].add(value) }
+            for (index, value) in batch.latency.enumerated() {
+                guard let value else { continue }
+                if latency[order[index]] == nil {
+                    latency[order[index]] = value
                 } else {
-                    latency[feature]?.add(value)
+                    latency[order[index]]?.add(value)
                 }
             }
             for (id, hits) in batch.expiredRuleHits { expiredRuleHits[id, default: 0] += hits }

@@ -70,6 +70,35 @@ public enum Timestamp {
         return text + "Z"
     }
 
+    /// `2026-11-24T10:00:00.000Z`: always milliseconds, so text order is time order. Formatted with integer
+    /// arithmetic into a fixed buffer because the store writes one per side-effect row.
+    public static func formatMillis(_ seconds: Double) -> String {
+        let totalMillis = Int((seconds * 1000).rounded())
+        let whole = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
+        let millis = totalMillis - whole * 1000
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let rest = whole - days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        guard (0...9999).contains(year) else { return format(seconds) }
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0); buffer[4] = 45
+            put(month, 2, at: 5); buffer[7] = 45
+            put(day, 2, at: 8); buffer[10] = 84
+            put(rest / 3600, 2, at: 11); buffer[13] = 58
+            put(rest / 60 % 60, 2, at: 14); buffer[16] = 58
+            put(rest % 60, 2, at: 17); buffer[19] = 46
+            put(millis, 3, at: 20); buffer[23] = 90
+            return 24
+        }
+    }
+
     static func daysInMonth(_ year: Int, _ month: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

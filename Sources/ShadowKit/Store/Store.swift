@@ -223,8 +223,5 @@ public final class Store: Sendable {
 
 /// Timestamps in the store always carry milliseconds, so text order is time order.
 enum StoreTime {
-    static func text(_ seconds: Double) -> String {
-        let formatted = Timestamp.format(seconds)
-        return formatted.contains(".") ? formatted : formatted.replacingOccurrences(of: "Z", with: ".000Z")
-    }
+    static func text(_ seconds: Double) -> String { Timestamp.formatMillis(seconds) }
 }
