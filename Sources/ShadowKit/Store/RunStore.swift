@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What is recorded about a run when it starts.
 public struct RunMetadata: Sendable, Codable, Equatable {
@@ -126,31 +127,61 @@ public struct StoreSink: RunSink {
                 }
             }
             guard !batch.sideEffects.isEmpty else { return }
-            let event = try db.makeStatement(sql: """
+            // The side-effect tables get a row per candidate event, transition and failed job - most of what a
+            // run writes - so they are bound through SQLite's C API instead of per-row argument arrays.
+            let event = try FastInsert(db, """
                 INSERT INTO domain_event_log (run_id, scenario, seq, event_name, payload, occurred_at) VALUES (?, ?, ?, ?, ?, ?)
                 """)
-            let transition = try db.makeStatement(sql: """
+            let transition = try FastInsert(db, """
                 INSERT INTO state_transitions (run_id, scenario, seq, entity, entity_id, from_state, to_state, transitioned_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let failed = try db.makeStatement(sql: """
+            let failed = try FastInsert(db, """
                 INSERT INTO failed_jobs (run_id, scenario, seq, job, event, exception, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for row in batch.sideEffects {
                 let at = StoreTime.text(row.at)
+                let seq = Int64(row.seq)
                 for e in row.records.events {
-                    try event.execute(arguments: [runId, row.scenario, row.seq, e.name, e.payloadJSON, at])
+                    try event.insert(runId, row.scenario, seq, [e.name, e.payloadJSON, at])
                 }
                 for t in row.records.transitions {
-                    try transition.execute(arguments: [runId, row.scenario, row.seq, t.entity, t.entityId, t.from, t.to, at])
+                    try transition.insert(runId, row.scenario, seq, [t.entity, t.entityId, t.from, t.to, at])
                 }
                 for f in row.records.failedJobs {
-                    try failed.execute(arguments: [runId, row.scenario, row.seq, f.job, f.event, f.error, at])
+                    try failed.insert(runId, row.scenario, seq, [f.job, f.event, f.error, at])
                     // The monitor counts "*.failed" events as errors, as the guide's rollout:monitor does.
-                    try event.execute(arguments: [runId, row.scenario, row.seq, "\(f.job).failed",
-                                                  "{\"event\":\"\(f.event)\"}", at])
+                    try event.insert(runId, row.scenario, seq, ["\(f.job).failed", "{\"event\":\"\(f.event)\"}", at])
                 }
             }
+        }
+    }
+}
+
+/// A prepared INSERT of `(run_id, scenario, seq, text...)` bound directly with the SQLite C API.
+struct FastInsert {
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    let statement: Statement
+    let connection: SQLiteConnection?
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        connection = db.sqliteConnection
+    }
+
+    func insert(_ runId: Int64, _ scenario: String, _ seq: Int64, _ texts: [String]) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, runId)
+        _ = scenario.withCString { sqlite3_bind_text(handle, 2, $0, -1, Self.transient) }
+        sqlite3_bind_int64(handle, 3, seq)
+        for (offset, text) in texts.enumerated() {
+            _ = text.withCString { sqlite3_bind_text(handle, Int32(4 + offset), $0, -1, Self.transient) }
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) })
         }
     }
 }

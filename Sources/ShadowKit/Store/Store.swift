@@ -217,6 +217,19 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v4-append-only-side-effects") { db in
+            // Time indexes on the side-effect tables were maintained on every insert at scattered keys (each
+            // scenario has its own clock) and dominated the cost of a run. Rows of one run are appended
+            // together, so an index on run_id (always appended at its end) is enough for the monitor.
+            try db.execute(sql: """
+                DROP INDEX domain_event_log_by_time;
+                DROP INDEX state_transitions_by_time;
+                DROP INDEX failed_jobs_by_time;
+                CREATE INDEX domain_event_log_by_run ON domain_event_log(run_id);
+                CREATE INDEX state_transitions_by_run ON state_transitions(run_id);
+                CREATE INDEX failed_jobs_by_run ON failed_jobs(run_id);
+                """)
+        }
         return migrator
     }
 }
