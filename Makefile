@@ -79,4 +79,4 @@ bench: release
 	Benchmarks/memory.sh
 
 clean:
-	rm -rf .build reports/*.sqlite* reports/*.jsonl reports/latest
+	rm -rf .build Benchmarks/.build reports/*.sqlite* reports/*.jsonl reports/latest reports/[0-9]*

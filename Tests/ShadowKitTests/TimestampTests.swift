@@ -11,8 +11,21 @@ import Testing
         #expect(text.hasSuffix("Z"))
         let parsed = try #require(Timestamp.parse(text))
         #expect(abs(parsed - seconds) <= 0.0005 + 1e-6)
-        let general = Timestamp.format(seconds)
-        #expect(text == (general.contains(".") ? general : general.replacingOccurrences(of: "Z", with: ".000Z")))
+    }
+
+    @Test(arguments: [0.0, 1_764_000_000.123, 1_767_603_600, 951_782_400.5, 4_102_444_799.999])
+    func agreesWithFoundationsFormatter(seconds: Double) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        #expect(Timestamp.formatMillis(seconds) == formatter.string(from: Date(timeIntervalSince1970: seconds)))
+    }
+
+    @Test func roundsToTheNearestMillisecondAndCarries() {
+        #expect(Timestamp.formatMillis(0.9996) == "1970-01-01T00:00:01.000Z")
+        #expect(Timestamp.formatMillis(86_399.9995) == "1970-01-02T00:00:00.000Z")
+        #expect(Timestamp.format(59.9999) == "1970-01-01T00:01:00Z")
+        #expect(Timestamp.format(1.25) == "1970-01-01T00:00:01.250Z")
     }
 
     @Test func textOrderIsTimeOrder() {

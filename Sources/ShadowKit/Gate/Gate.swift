@@ -310,18 +310,6 @@ public enum GateRenderer {
         return out + "</testsuites>\n"
     }
 
-    public static func xml(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text safe in XML content and attributes (the same five characters HTML needs escaped).
+    public static func xml(_ text: String) -> String { ReportText.html(text) }
 }

@@ -55,31 +55,27 @@ public enum Timestamp {
 
     /// `2026-11-24T10:00:00Z` (whole seconds) or with milliseconds when there is a fraction.
     public static func format(_ seconds: Double) -> String {
+        let text = formatMillis(seconds)
+        return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
+    }
+
+    /// Calendar fields of an instant, rounded to the millisecond.
+    private static func fields(_ seconds: Double) -> (year: Int, month: Int, day: Int, second: Int, millis: Int) {
         let totalMillis = Int((seconds * 1000).rounded())
         let whole = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
-        let millis = totalMillis - whole * 1000
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let rest = whole - days * 86_400
         let (year, month, day) = civilFromDays(days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))"
-        if millis > 0 { text += "." + pad(millis, 3) }
-        return text + "Z"
+        return (year, month, day, whole - days * 86_400, totalMillis - whole * 1000)
     }
 
     /// `2026-11-24T10:00:00.000Z`: always milliseconds, so text order is time order. Formatted with integer
     /// arithmetic into a fixed buffer because the store writes one per side-effect row.
     public static func formatMillis(_ seconds: Double) -> String {
-        let totalMillis = Int((seconds * 1000).rounded())
-        let whole = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
-        let millis = totalMillis - whole * 1000
-        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
-        let rest = whole - days * 86_400
-        let (year, month, day) = civilFromDays(days)
-        guard (0...9999).contains(year) else { return format(seconds) }
+        let (year, month, day, rest, millis) = fields(seconds)
+        guard (0...9999).contains(year) else {
+            // Outside four-digit years: a sign and as many digits as needed (never written by the tools).
+            return "\(year)-\(month)-\(day)T\(rest / 3600):\(rest / 60 % 60):\(rest % 60).\(millis)Z"
+        }
         return String(unsafeUninitializedCapacity: 24) { buffer in
             func put(_ value: Int, _ width: Int, at offset: Int) {
                 var value = value
