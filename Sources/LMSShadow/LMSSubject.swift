@@ -115,8 +115,8 @@ public enum LMSCommandCodec {
             return .courseAddQuiz(courseId: try f.int("courseId"), quizId: try f.int("quizId"),
                                   maxAttempts: try f.int("maxAttempts"),
                                   timeLimitMinutes: try f.optionalInt("timeLimitMinutes"),
-                                  passingScore: try f.number("passingScore"), strategy: strategy,
-                                  weights: try f.numbers("weights"))
+                                  passingScore: try bounded(f.number("passingScore"), "passingScore", -1e6...1e6),
+                                  strategy: strategy, weights: try boundedList(f.numbers("weights"), "weights", 0...1000))
         case .coursePublish: return .coursePublish(courseId: try f.int("courseId"))
         case .courseUnpublish: return .courseUnpublish(courseId: try f.int("courseId"))
         case .courseArchive: return .courseArchive(courseId: try f.int("courseId"))
@@ -131,7 +131,8 @@ public enum LMSCommandCodec {
         case .attemptStart:
             return .startAttempt(userId: try f.int("userId"), quizId: try f.int("quizId"), attemptId: try f.int("attemptId"))
         case .attemptSubmit:
-            return .submitAttempt(attemptId: try f.int("attemptId"), answers: try f.numbers("answers"))
+            return .submitAttempt(attemptId: try f.int("attemptId"),
+                                  answers: try boundedList(f.numbers("answers"), "answers", -1000...1000))
         case .attemptAbandon: return .abandonAttempt(attemptId: try f.int("attemptId"))
         case .attemptGrade: return .gradeAttempt(attemptId: try f.int("attemptId"))
         case .gradeFinal: return .finalGrade(userId: try f.int("userId"), courseId: try f.int("courseId"))
@@ -140,6 +141,23 @@ public enum LMSCommandCodec {
             guard seconds >= 0 else { throw FieldError("field \"seconds\": time cannot move backwards (\(seconds))") }
             return .advanceClock(seconds: seconds)
         }
+    }
+
+    /// Numbers far outside what an LMS stores are bad input, not something to overflow on.
+    static func bounded(_ value: Double, _ field: String, _ range: ClosedRange<Double>) throws(FieldError) -> Double {
+        guard range.contains(value) else {
+            throw FieldError("field \"\(field)\": \(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    static func boundedList(_ values: [Double], _ field: String, _ range: ClosedRange<Double>,
+                            maxCount: Int = 1000) throws(FieldError) -> [Double] {
+        guard values.count <= maxCount else {
+            throw FieldError("field \"\(field)\": \(values.count) entries, more than \(maxCount)")
+        }
+        for (index, value) in values.enumerated() { _ = try bounded(value, "\(field)[\(index)]", range) }
+        return values
     }
 
     public static func encode(_ command: LMSCommand) -> (op: String, fields: [String: JSONValue]) {

@@ -125,7 +125,7 @@ struct MalformedInputTests {
         try directory.write("accepted.yaml", "rules:\n  - id: x\n    feature: f\n")
         let result = try CLI.run(["run", "--generate", "2", "--db", "runs.sqlite", "--accepted", "accepted.yaml"], in: directory.path)
         #expect(result.status == 65)
-        #expect(result.stderr.contains("accepted.yaml: rules[0]"))
+        #expect(result.stderr.contains("accepted.yaml:2: rules[0]"))
         #expect(result.stderr.contains("missing field"))
     }
 }

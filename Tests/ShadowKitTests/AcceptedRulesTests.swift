@@ -118,7 +118,12 @@ import Testing
         }
         #expect(error?.file == "accepted.yaml")
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
-        #expect(error?.description.hasPrefix("accepted.yaml: ") == true)
+        // Decoding errors point at the line of the field at fault when it is in the document.
+        #expect(error?.description.hasPrefix("accepted.yaml:") == true)
+        if let line = error?.line {
+            let text = Self.yaml(replacing: field, with: value).split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(line >= 1 && line <= text.count)
+        }
     }
 
     @Test(arguments: ["id", "feature", "op", "kind", "reason", "owner", "expires"])

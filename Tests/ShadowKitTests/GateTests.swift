@@ -198,4 +198,22 @@ import Testing
         #expect(feature["verdict"] != nil)
         #expect(Set(first.keys) == ["metric", "target", "measured", "upperBound", "verdict", "reason"])
     }
+
+    @Test func aFeatureWithoutComparisonsNeverPassesOnOtherRows() throws {
+        // Coverage and failed jobs say nothing about a feature the run never exercised.
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Test coverage | 80%+ | |\n| Failed jobs | < 1/hour | |\n"
+        let decision = try Self.evaluator(text, coverage: 0.95).evaluate(Self.run(Self.counts(comparisons: 0), hours: 1_000),
+                                                                         features: [])
+        #expect(decision.verdict == .inconclusive)
+        #expect(decision.exitCode == 2)
+    }
+
+    @Test func aFewTimedCommandsDoNotDecideResponseTime() throws {
+        let decision = try Self.evaluator().evaluate(
+            Self.run(Self.counts(comparisons: 10_000), control: Self.latency(1_000, count: 5),
+                     candidate: Self.latency(3_000, count: 5)), features: [])
+        let row = try Self.criterion(decision, "Response time")
+        #expect(row.verdict == .inconclusive)
+        #expect(row.reason.contains("need \(GateEvaluator.minimumLatencySamples) per side"))
+    }
 }

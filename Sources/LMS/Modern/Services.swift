@@ -189,7 +189,7 @@ struct AttemptService {
         let id = EntityKey.attempt(attemptId)
         let payload = EventPayload(courseId: quiz.courseId, userId: attempt.userId, quizId: quiz.id, attemptId: attemptId)
         if attempt.status == .inProgress, let limit = quiz.timeLimitMinutes,
-           now.timeIntervalSince(attempt.startedAt) > Double(limit * 60) {
+           now.timeIntervalSince(attempt.startedAt) > Double(limit) * 60 {
             // The deadline passed: the attempt expires, and the late answers are refused.
             guard case .success(let transition) = AttemptStatus.machine.move(id, from: .inProgress, to: .expired) else {
                 return .rejected(ErrorCode.attemptExpired)

@@ -65,7 +65,9 @@ public struct AcceptedRules: Sendable, Equatable {
 
     /// Parses the YAML text; every field is checked and errors name the rule.
     public static func parse(_ text: String, path: String) throws(ConfigError) -> AcceptedRules {
-        let file = try ConfigFile.decode(RulesFile.self, text: text, path: path)
+        let ruleKeys = ["id", "feature", "op", "kind", "controlCode", "candidateCode", "paths", "reason", "owner", "expires"]
+        let schema = KeySchema.mapping(["rules": .sequence(.mapping(Dictionary(uniqueKeysWithValues: ruleKeys.map { ($0, .any) })))])
+        let file = try ConfigFile.decode(RulesFile.self, text: text, path: path, keys: schema)
         var seen = Set<String>()
         var rules: [AcceptedRule] = []
         for (index, raw) in file.rules.enumerated() {

@@ -71,6 +71,8 @@ public struct GateEvaluator: Sendable {
     public var confidence = 0.95
     /// Test coverage (0...1) from an llvm-cov export, if given.
     public var coverage: Double?
+    /// Timed commands per side below which a p95 comparison is inconclusive.
+    public static let minimumLatencySamples = 100
     /// Seed of the bootstrap, so the same run gives the same decision.
     public var bootstrapSeed: UInt64 = 0x5EED
 
@@ -135,6 +137,9 @@ public struct GateEvaluator: Sendable {
             return FeatureGate(feature: feature, verdict: .inconclusive, criteria: results)
         }
         let results = table.rows.map { evaluate($0, counts: counts, feature: feature, run: run) }
+        // No comparison is no evidence, whatever rows the table has (a coverage or failed-jobs row alone
+        // would otherwise pass a feature the run never exercised).
+        guard counts.comparisons > 0 else { return FeatureGate(feature: feature, verdict: .inconclusive, criteria: results) }
         let measurable = results.map(\.verdict).filter { $0 != .notMeasured }
         return FeatureGate(feature: feature, verdict: Self.combine(measurable), criteria: results)
     }
@@ -241,6 +246,11 @@ public struct GateEvaluator: Sendable {
             return result(row, "-", nil, .notMeasured, "no latency recorded for this feature")
         }
         let measured = "p95 \(Format.nanos(candidate.p95)) vs \(Format.nanos(control.p95))"
+        // A p95 needs a tail: with fewer samples the bootstrap interval is degenerate, not evidence.
+        guard min(control.count, candidate.count) >= Self.minimumLatencySamples else {
+            return result(row, measured, nil, .inconclusive,
+                          "only \(min(control.count, candidate.count)) timed commands; need \(Self.minimumLatencySamples) per side")
+        }
         guard let interval = Statistics.bootstrapQuantileRatio(control: control.weightedSamples,
                                                                candidate: candidate.weightedSamples, quantile: 0.95,
                                                                resamples: 2000, confidence: confidence,

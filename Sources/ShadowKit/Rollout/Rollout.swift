@@ -233,7 +233,24 @@ public struct RolloutEngine: Sendable {
                 report.message += " The shared pilot list also moves "
                     + report.alsoMoved.map { "\($0.feature) (\($0.from) → \($0.to))" }.joined(separator: ", ") + "."
             }
-            if dryRun { report.outcome = .wouldAdvance }
+            // A frozen feature must not move, not even as a side effect of the shared pilot list.
+            var frozenAlongside: [(String, FeatureFreeze)] = []
+            for move in report.alsoMoved {
+                do {
+                    if let other = try store.freeze(of: move.feature) { frozenAlongside.append((move.feature, other)) }
+                } catch { throw .store(error) }
+            }
+            if !frozenAlongside.isEmpty {
+                report.outcome = .frozen
+                report.toStage = nil
+                report.edited = env
+                report.changes = []
+                report.message = "refused: entering this stage changes the shared FEATURE_PILOT_USERS list, which would "
+                    + "also move " + frozenAlongside.map { "\($0.0) (frozen since \($0.1.frozenAt) by \($0.1.actor))" }
+                        .joined(separator: ", ")
+                    + "; unfreeze them with `shadowgate unfreeze FEATURE --reason TEXT` or give the pilots per-feature stages"
+            }
+            if dryRun, report.outcome == .advanced { report.outcome = .wouldAdvance }
         }
         guard !dryRun else { return report }
 
