@@ -412,6 +412,17 @@ enum RolloutFixtures {
         #expect(try store.ledgerEntries().map(\.action) == [.freeze, .refusedAdvance, .unfreeze, .advance])
     }
 
+    @Test func theSharedPilotListNeverMovesAFrozenFeature() throws {
+        let store = try Fixtures.memoryStore()
+        try RolloutFixtures.passingRun(store)
+        try store.freeze(feature: "progress_service", at: RolloutFixtures.now, actor: "ana", reason: "incident 7")
+        let report = try RolloutFixtures.engine(store).advance(feature: "enrollment_service", envPath: envPath)
+        #expect(report.outcome == .frozen)
+        #expect(report.exitCode == 1)
+        #expect(report.message.contains("progress_service (frozen since"))
+        #expect(try envText() == Self.original)
+    }
+
     @Test func lastStageAndCustomStageAreRefused() throws {
         let store = try Fixtures.memoryStore()
         try RolloutFixtures.passingRun(store)
