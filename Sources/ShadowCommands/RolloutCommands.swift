@@ -352,7 +352,7 @@ struct LedgerCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try Store(path: database.db)
+        let store = try database.existingStore()
         let rows = try store.ledgerRows().filter { row in
             guard let feature else { return true }
             return row.entry?.feature == feature

@@ -8,6 +8,16 @@ import ShadowKit
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "The run database (SQLite).")
     var db: String = "reports/shadowgate.sqlite"
+
+    /// The database for commands that only read what runs wrote: a missing file is a usage error, never
+    /// silently created (an empty new database would "verify" or "monitor" as if all were well).
+    func existingStore() throws -> Store {
+        guard db == ":memory:" || FileManager.default.fileExists(atPath: db) else {
+            throw UserFacingError(message: "\(db): no such database; run `shadowgate run` first (or give --db PATH)",
+                                  code: ExitCode.validationFailure.rawValue)
+        }
+        return try Store(path: db)
+    }
 }
 
 struct RunCommand: AsyncParsableCommand {

@@ -364,3 +364,15 @@ struct RolloutCommandTests {
         #expect(text.stdout.contains("shadowgate rollback --all"))
     }
 }
+
+/// Commands that only read must not create a database and report on it as if all were well.
+@Suite(.tags(.endToEnd))
+struct ReadOnlyDatabaseTests {
+    @Test func ledgerVerifyOnAMissingDatabaseIsAUsageError() throws {
+        let directory = try TemporaryDirectory()
+        let result = try CLI.run(["ledger", "--verify", "--db", "missing.sqlite"], in: directory.path)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("missing.sqlite: no such database"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("missing.sqlite")))
+    }
+}
