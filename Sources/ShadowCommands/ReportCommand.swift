@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Writes index.html, report.md, junit.xml and summary.json to --out (default reports/<run id>) and copies
             them to a "latest" directory beside it. Exit 0 whatever the gate says; with --fail-on-new, exit 1 when an
-            unexpected signature is absent from the previous complete run.
+            unexpected signature is absent from the previous complete run, and 2 when the reported run is not complete.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -98,6 +98,11 @@ struct ReportCommand: ParsableCommand {
         }
         print(index)
         guard failOnNew else { return }
+        // Fail closed: a run that did not complete cannot show that nothing is new.
+        guard model.run.status == .complete else {
+            printError("run \(model.run.id) is \(model.run.status.rawValue), not complete: --fail-on-new cannot pass on it")
+            throw ExitCode(2)
+        }
         guard let baselineRun = model.baselineRunId else {
             printError("warning: no earlier complete run to compare with; nothing is new (--fail-on-new passes)")
             return

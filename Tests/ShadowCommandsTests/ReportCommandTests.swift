@@ -157,4 +157,15 @@ struct ReportCommandTests {
         let without = String(decoding: try directory.read("plain/index.html"), as: UTF8.self)
         #expect(!without.contains("shrunk from "))
     }
+
+    @Test func failOnNewNeverPassesOnARunThatDidNotComplete() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("bad.jsonl", "{\"scenario\":\"x\"}\n")
+        let run = try CLI.run(["run", "--input", "bad.jsonl", "--db", "runs.sqlite", "--quiet"] + CLI.ruleArguments,
+                              in: directory.path)
+        #expect(run.status == 65)
+        let result = try Self.report(directory, ["--fail-on-new", "--shrink-budget", "0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("is aborted, not complete"))
+    }
 }
