@@ -77,18 +77,28 @@ public struct LMSSubject: ShadowSubject {
         return records
     }
 
-    /// Hand-built because it runs for every candidate event of a run (JSONEncoder is ~20× slower).
+    /// Hand-built into one pre-sized string because it runs for every candidate event of a run (JSONEncoder,
+    /// or joining an array of interpolated parts, costs several times more). Keys in sorted order.
     static func payloadJSON(_ payload: EventPayload) -> String {
-        var parts: [String] = []
-        if let value = payload.attemptId { parts.append("\"attemptId\":\(value)") }
-        if let value = payload.courseId { parts.append("\"courseId\":\(value)") }
-        if let value = payload.lessonId { parts.append("\"lessonId\":\(value)") }
-        if let value = payload.passed { parts.append("\"passed\":\(value)") }
-        if let value = payload.percent { parts.append("\"percent\":\(value)") }
-        if let value = payload.quizId { parts.append("\"quizId\":\(value)") }
-        if let value = payload.score { parts.append("\"score\":\(JSONValue.double(value).jsonText)") }
-        if let value = payload.userId { parts.append("\"userId\":\(value)") }
-        return "{" + parts.joined(separator: ",") + "}"
+        var out = "{"
+        out.reserveCapacity(96)
+        func field(_ name: StaticString, _ value: String) {
+            if out.utf8.count > 1 { out += "," }
+            out += "\""
+            out += name.description
+            out += "\":"
+            out += value
+        }
+        if let value = payload.attemptId { field("attemptId", String(value)) }
+        if let value = payload.courseId { field("courseId", String(value)) }
+        if let value = payload.lessonId { field("lessonId", String(value)) }
+        if let value = payload.passed { field("passed", value ? "true" : "false") }
+        if let value = payload.percent { field("percent", String(value)) }
+        if let value = payload.quizId { field("quizId", String(value)) }
+        if let value = payload.score { field("score", JSONValue.double(value).jsonText) }
+        if let value = payload.userId { field("userId", String(value)) }
+        out += "}"
+        return out
     }
 }
 

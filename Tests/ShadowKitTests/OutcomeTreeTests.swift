@@ -22,6 +22,12 @@ import Testing
                     #expect(subject.behaviourTree(outcome) == JSONValue.of(outcome.behaviour))
                     #expect(subject.sideEffectsTree(outcome) == JSONValue.of(outcome.sideEffects))
                     #expect(subject.outcomeTree(outcome) == JSONValue.of(outcome))
+                    // The event log's payload text says what the event says.
+                    for (event, record) in zip(outcome.events, subject.records(outcome).events) {
+                        let logged = try JSONValue.parse(Array(record.payloadJSON.utf8))
+                        #expect(OutcomeComparator().diff(logged, JSONValue.of(event.payload)).isEmpty, "\(record.payloadJSON)")
+                        #expect(record.name == event.name)
+                    }
                     checked += 1
                 }
                 if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
