@@ -20,7 +20,14 @@ public struct GeneratedSource: ScenarioSource {
         generator = TrafficGenerator(seed: seed, profile: profile)
         self.count = count
         next = first
-        label = "generated:seed=\(seed)"
+        label = GeneratedInput.label(seed: seed)
+    }
+
+    /// Regenerates the generated scenario with this id (`s-000017`), or `nil` when the id is not a generated one.
+    public static func scenario(id: String, seed: UInt64) -> ScenarioInput<LMSCommand>? {
+        guard let index = index(of: id) else { return nil }
+        var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
+        return try? source.nextScenario()
     }
 
     /// The generator index of a generated scenario id (`s-000017` → 17).

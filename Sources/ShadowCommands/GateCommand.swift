@@ -40,24 +40,13 @@ struct GateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let text = try? String(contentsOfFile: criteria, encoding: .utf8) else {
-            throw UserFacingError(message: "\(criteria): cannot read the criteria table", code: ExitCodes.malformedInput)
-        }
-        let table: CriteriaTable
-        var evaluator: GateEvaluator
-        do {
-            table = try CriteriaTable.parse(text, file: criteria)
-            evaluator = try GateEvaluator(table: table)
-        } catch {
-            throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-        }
-        if let coverage { evaluator.coverage = try CoverageExport.lineCoverage(path: coverage) }
+        let (table, evaluator) = try loadCriteria(criteria, coverage: coverage)
         let store = try Store(path: database.db)
         let decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
-        try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict == .pass ? "pass" : decision.verdict == .fail ? "fail" : "inconclusive",
-                                     document: decision.json.jsonText, at: Date().timeIntervalSince1970)
+        try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: decision.json.jsonText,
+                                     at: Date().timeIntervalSince1970)
         if let junit { try write(GateRenderer.junit(decision), to: junit) }
-        if let markdown { try write(GateRenderer.markdown(decision, table: table, original: text), to: markdown) }
+        if let markdown { try write(GateRenderer.markdown(decision, table: table), to: markdown) }
         print(json ? decision.json.jsonText : GateRenderer.text(decision), terminator: json ? "\n" : "")
         if decision.exitCode != 0 { throw ExitCode(decision.exitCode) }
     }

@@ -31,7 +31,7 @@ struct ReplayCommand: ParsableCommand {
         let subject = LMSSubject()
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
-        guard let input = try findScenario(subject) else {
+        guard let input = try findScenario(id: scenario, file: file, seed: seed) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)
         }
@@ -52,18 +52,5 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         print("\(steps.count) commands, \(diverging) divergences")
-    }
-
-    private func findScenario(_ subject: LMSSubject) throws -> ScenarioInput<LMSCommand>? {
-        if let seed {
-            guard let index = GeneratedSource.index(of: scenario) else { return nil }
-            var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
-            return try source.nextScenario()
-        }
-        var reader = try ScenarioReader(path: file ?? "", decode: subject.decode)
-        while let input = try reader.nextScenario() {
-            if input.id == scenario { return input }
-        }
-        return nil
     }
 }

@@ -118,19 +118,11 @@ struct ReportCommand: ParsableCommand {
 
     private func loadGate() throws -> GateEvaluator? {
         let path = criteria ?? Self.defaultCriteria
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            if criteria == nil {
-                printError("warning: \(path) not found; the report has no verdicts (give --criteria FILE)")
-                return nil
-            }
-            throw UserFacingError(message: "\(path): cannot read the criteria table", code: ExitCodes.malformedInput)
+        if criteria == nil, !FileManager.default.fileExists(atPath: path) {
+            printError("warning: \(path) not found; the report has no verdicts (give --criteria FILE)")
+            return nil
         }
-        do {
-            let table = try CriteriaTable.parse(text, file: path)
-            return try GateEvaluator(table: table, coverage: try coverage.map(CoverageExport.lineCoverage))
-        } catch let error as CriteriaTableError {
-            throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-        }
+        return try loadCriteria(path, coverage: coverage).evaluator
     }
 
     private func loadRedaction() throws -> (config: RedactionConfig, file: String?) {
@@ -153,10 +145,10 @@ struct ReportCommand: ParsableCommand {
 /// Scenario lines for report examples: generated scenarios are regenerated from their seed, files are read back.
 struct LMSScenarioContexts: ScenarioContextProvider {
     func contexts(for requests: Set<ScenarioContextRequest>, maxLines: Int) -> [ScenarioContextRequest: ScenarioContext] {
-        let prefix = "generated:seed="
-        var result = FileScenarioContexts().contexts(for: requests.filter { !$0.file.hasPrefix(prefix) }, maxLines: maxLines)
-        for request in requests where request.file.hasPrefix(prefix) {
-            guard let seed = UInt64(request.file.dropFirst(prefix.count)), let index = GeneratedSource.index(of: request.scenario)
+        var result = FileScenarioContexts().contexts(for: requests.filter { GeneratedInput.seed(of: $0.file) == nil },
+                                                     maxLines: maxLines)
+        for request in requests {
+            guard let seed = GeneratedInput.seed(of: request.file), let index = GeneratedSource.index(of: request.scenario)
             else { continue }
             let scenario = TrafficGenerator(seed: seed).scenario(index)
             guard scenario.id == request.scenario else { continue }

@@ -24,7 +24,8 @@ struct ReportShrinking: Sendable {
     func reproduce(_ request: ReproductionRequest) -> ReportReproduction? {
         let remaining = deadline.timeIntervalSinceNow
         guard request.acceptedRule == nil, remaining > 0.05,
-              var scenario = try? findScenario(request) else { return nil }
+              var scenario = try? findScenario(id: request.scenario, file: request.file,
+                                               seed: GeneratedInput.seed(of: request.file)) else { return nil }
         scenario.commands = scenario.commands.filter { $0.seq <= request.seq }
         let shrinker = ScenarioShrinker(subject: LMSSubject(), options: options)
         guard let result = try? shrinker.shrink(scenario, target: request.signature,
@@ -32,27 +33,11 @@ struct ReportShrinking: Sendable {
         let lines = result.lines.compactMap { try? JSONValue.parse(Array($0.jsonLine.utf8)) }
         // No file is written: it would hold values the report redacts. The shrink is deterministic, so this
         // command prints the same minimal scenario from the original input.
-        let source = request.file.hasPrefix("generated:seed=")
-            ? "--seed \(request.file.dropFirst("generated:seed=".count))" : "--input \(request.file)"
+        let source = GeneratedInput.seed(of: request.file).map { "--seed \($0)" } ?? "--input \(request.file)"
         let replay = "shadowgate shrink \(source) --scenario \(request.scenario) --signature \(request.signature)"
         var note = "shrunk from \(result.originalLength) to \(result.finalLength) commands in "
             + String(format: "%.2f s (%d replays)", result.elapsedSeconds, result.predicateCalls)
         note += result.isOneMinimal ? ", 1-minimal" : ", budget ran out before 1-minimality was proven"
         return ReportReproduction(lines: lines, replayCommand: replay, note: note)
-    }
-
-    private func findScenario(_ request: ReproductionRequest) throws -> ScenarioInput<LMSCommand>? {
-        let generated = "generated:seed="
-        if request.file.hasPrefix(generated), let seed = UInt64(request.file.dropFirst(generated.count)),
-           let index = GeneratedSource.index(of: request.scenario) {
-            var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
-            guard let scenario = try source.nextScenario(), scenario.id == request.scenario else { return nil }
-            return scenario
-        }
-        var reader = try ScenarioReader(path: request.file, decode: LMSSubject().decode)
-        while let scenario = try reader.nextScenario() {
-            if scenario.id == request.scenario { return scenario }
-        }
-        return nil
     }
 }

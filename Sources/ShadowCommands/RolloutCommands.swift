@@ -106,15 +106,7 @@ struct AdvanceCommand: ParsableCommand {
                 message: "\(plan.file): no stages for \(feature) in the rollout plan "
                     + "(it has: \(plan.featureNames.joined(separator: ", ")))", code: 64)
         }
-        guard let text = try? String(contentsOfFile: criteria, encoding: .utf8) else {
-            throw UserFacingError(message: "\(criteria): cannot read the criteria table", code: ExitCodes.malformedInput)
-        }
-        let evaluator: GateEvaluator
-        do {
-            evaluator = try GateEvaluator(table: try CriteriaTable.parse(text, file: criteria))
-        } catch {
-            throw UserFacingError(message: "\(error)", code: ExitCodes.malformedInput)
-        }
+        let evaluator = try loadCriteria(criteria).evaluator
         let engine = RolloutEngine(plan: plan, store: try Store(path: database.db), evaluator: evaluator,
                                    actor: actor.resolved)
         let report: AdvanceReport

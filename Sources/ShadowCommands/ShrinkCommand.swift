@@ -54,7 +54,7 @@ struct ShrinkCommand: ParsableCommand {
         let subject = LMSSubject()
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
-        guard let source = try findScenario(subject) else {
+        guard let source = try findScenario(id: scenario, file: input, seed: seed) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(input ?? "generated traffic of seed \(seed ?? 0)")",
                                   code: ExitCodes.malformedInput)
         }
@@ -98,19 +98,6 @@ struct ShrinkCommand: ParsableCommand {
         case (false, nil): text += "not proven 1-minimal\n"
         }
         return text
-    }
-
-    private func findScenario(_ subject: LMSSubject) throws -> ScenarioInput<LMSCommand>? {
-        if let seed {
-            guard let index = GeneratedSource.index(of: scenario) else { return nil }
-            var source = GeneratedSource(seed: seed, count: index + 1, startingAt: index)
-            return try source.nextScenario()
-        }
-        var reader = try ScenarioReader(path: input ?? "", decode: subject.decode)
-        while let candidate = try reader.nextScenario() {
-            if candidate.id == scenario { return candidate }
-        }
-        return nil
     }
 }
 
@@ -171,7 +158,7 @@ struct PlantCommand: ParsableCommand {
             parts.append(next)
             total += next.commands.count
         }
-        var noise = ScenarioComposer.concatenate(parts, id: id, file: "generated:seed=\(seed)", subject: subject)
+        var noise = ScenarioComposer.concatenate(parts, id: id, file: GeneratedInput.label(seed: seed), subject: subject)
         noise.commands = Array(noise.commands.prefix(needed))
         let fresh = try ScenarioComposer.shiftingIDs(trigger, by: 1_000_000_000, subject: subject)
         return ScenarioComposer.plant(fresh, into: noise, subject: subject)

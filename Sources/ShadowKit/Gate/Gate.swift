@@ -282,7 +282,7 @@ public enum GateRenderer {
     }
 
     /// The criteria document once per feature, with the Measured column filled.
-    public static func markdown(_ decision: GateDecision, table: CriteriaTable, original: String) -> String {
+    public static func markdown(_ decision: GateDecision, table: CriteriaTable) -> String {
         var out = "# Gate: \(decision.verdict.rawValue.uppercased())\n\n\(decision.reason)\n"
         for feature in decision.features {
             var measured: [Int: String] = [:]

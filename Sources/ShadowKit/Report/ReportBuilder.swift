@@ -254,7 +254,7 @@ public enum ReportBuilder {
 public enum ReplayCommand {
     /// `generated:seed=S` inputs replay with `--seed S`; anything else is a file.
     public static func text(tool: String = "shadowgate", file: String, scenario: String, upto seq: Int) -> String {
-        if file.hasPrefix("generated:seed="), let seed = UInt64(file.dropFirst("generated:seed=".count)) {
+        if let seed = GeneratedInput.seed(of: file) {
             return "\(tool) replay --seed \(seed) --scenario \(shellQuoted(scenario)) --upto \(seq)"
         }
         return "\(tool) replay \(shellQuoted(file)) --scenario \(shellQuoted(scenario)) --upto \(seq)"

@@ -258,8 +258,7 @@ public struct RolloutEngine: Sendable {
             do { try Self.write(report.edited, over: env, to: envPath) } catch { throw .env(error) }
         }
         do {
-            let verdict = gate.verdict == .pass || gate.verdict == .fail ? gate.verdict.rawValue : "inconclusive"
-            try store.recordGateDecision(runId: gate.runId, verdict: verdict, document: gate.json.jsonText,
+            try store.recordGateDecision(runId: gate.runId, verdict: gate.verdict, document: gate.json.jsonText,
                                          at: now().timeIntervalSince1970)
             let entryReason = reason.map { "\($0): \(report.message)" } ?? report.message
             report.ledgerEntry = try store.appendLedger(

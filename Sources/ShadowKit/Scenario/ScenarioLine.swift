@@ -117,3 +117,16 @@ public struct FieldReader: Sendable {
         return numbers
     }
 }
+
+/// How a run names generated input instead of a file (`generated:seed=42`), so replay commands and reports
+/// can regenerate a scenario from its seed.
+public enum GeneratedInput {
+    static let prefix = "generated:seed="
+
+    public static func label(seed: UInt64) -> String { prefix + String(seed) }
+
+    /// The seed of a generated-input label, `nil` for a file path.
+    public static func seed(of file: String) -> UInt64? {
+        file.hasPrefix(prefix) ? UInt64(file.dropFirst(prefix.count)) : nil
+    }
+}

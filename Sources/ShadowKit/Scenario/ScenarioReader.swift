@@ -106,6 +106,14 @@ public struct ScenarioReader<Command: Sendable> {
         return ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal, commands: commands)
     }
 
+    /// Reads on to the scenario with this id; `nil` when the file has none.
+    public mutating func scenario(withID id: String) throws(ScenarioError) -> ScenarioInput<Command>? {
+        while let scenario = try nextScenario() {
+            if scenario.id == id { return scenario }
+        }
+        return nil
+    }
+
     private func error(_ line: Int, _ message: String) -> ScenarioError {
         ScenarioError(file: displayName, line: line, message: message)
     }

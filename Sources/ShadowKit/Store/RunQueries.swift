@@ -85,10 +85,12 @@ extension Store {
     }
 
     /// Records a gate decision (the JSON document the gate printed).
-    public func recordGateDecision(runId: Int64?, verdict: String, document: String, at: Double) throws(StoreError) {
+    /// "not measured" is never a decision; it is stored as inconclusive.
+    public func recordGateDecision(runId: Int64?, verdict: Verdict, document: String, at: Double) throws(StoreError) {
+        let stored = verdict == .pass || verdict == .fail ? verdict.rawValue : Verdict.inconclusive.rawValue
         try write { db in
             try db.execute(sql: "INSERT INTO gate_decisions (run_id, decided_at, verdict, decision) VALUES (?, ?, ?, ?)",
-                           arguments: [runId, StoreTime.text(at), verdict, document])
+                           arguments: [runId, StoreTime.text(at), stored, document])
         }
     }
 }
