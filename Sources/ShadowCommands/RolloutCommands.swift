@@ -272,12 +272,9 @@ struct RollbackCommand: ParsableCommand {
 
 // MARK: - freeze / unfreeze
 
-struct FreezeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "freeze",
-        abstract: "Block `advance` of FEATURE until `shadowgate unfreeze` (the .env is not touched).")
-
-    @Argument(help: "Feature to freeze.") var feature: String
+/// What `freeze` and `unfreeze` take: the feature, why, who, and the database the ledger lives in.
+struct FreezeChange: ParsableArguments {
+    @Argument(help: "Feature, e.g. enrollment_service.") var feature: String
     @Option(name: .long, help: "Why (required; recorded in the ledger).") var reason: String
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var actor: ActorOption
@@ -286,10 +283,19 @@ struct FreezeCommand: ParsableCommand {
         try validateFeature(feature)
         try validateReason(reason)
     }
+}
+
+struct FreezeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freeze",
+        abstract: "Block `advance` of FEATURE until `shadowgate unfreeze` (the .env is not touched).")
+
+    @OptionGroup var change: FreezeChange
 
     func run() throws {
-        let store = try Store(path: database.db)
-        let result = try store.freeze(feature: feature, at: Date(), actor: actor.resolved, reason: reason)
+        let feature = change.feature
+        let store = try Store(path: change.database.db)
+        let result = try store.freeze(feature: feature, at: Date(), actor: change.actor.resolved, reason: change.reason)
         if let entry = result.entry {
             print("Frozen: \(feature) (ledger entry \(entry.sequence)). Lift with `shadowgate unfreeze \(feature) --reason TEXT`.")
         } else {
@@ -304,19 +310,13 @@ struct UnfreezeCommand: ParsableCommand {
         commandName: "unfreeze",
         abstract: "Lift the freeze a rollback (or `freeze`) put on FEATURE, so it may advance again.")
 
-    @Argument(help: "Feature to unfreeze.") var feature: String
-    @Option(name: .long, help: "Why (required; recorded in the ledger).") var reason: String
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var actor: ActorOption
-
-    func validate() throws {
-        try validateFeature(feature)
-        try validateReason(reason)
-    }
+    @OptionGroup var change: FreezeChange
 
     func run() throws {
-        let store = try Store(path: database.db)
-        if let (lifted, entry) = try store.unfreeze(feature: feature, at: Date(), actor: actor.resolved, reason: reason) {
+        let feature = change.feature
+        let store = try Store(path: change.database.db)
+        if let (lifted, entry) = try store.unfreeze(feature: feature, at: Date(), actor: change.actor.resolved,
+                                                    reason: change.reason) {
             print("Unfrozen: \(feature) (frozen since \(lifted.frozenAt) by \(lifted.actor): \(lifted.reason)). "
                   + "Ledger entry \(entry.sequence). `shadowgate advance \(feature)` needs a complete run newer than "
                   + "the one its last advance or rollback rested on.")
