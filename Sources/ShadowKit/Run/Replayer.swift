@@ -15,6 +15,9 @@ public struct Replayer<Subject: ShadowSubject>: Sendable {
     public let runner: ShadowRunner<Subject>
 
     public init(subject: Subject, options: RunOptions) {
+        // Replays (and every step of a shrink) need signatures and diffs, never the stored example outcomes.
+        var options = options
+        options.examplesPerSignature = 0
         runner = ShadowRunner(subject: subject, options: options)
     }
 
