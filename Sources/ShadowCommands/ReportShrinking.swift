@@ -24,9 +24,9 @@ struct ReportShrinking: Sendable {
     func reproduce(_ request: ReproductionRequest) -> ReportReproduction? {
         let remaining = deadline.timeIntervalSinceNow
         guard request.acceptedRule == nil, remaining > 0.05,
-              var scenario = try? findScenario(id: request.scenario, file: request.file,
+              let scenario = try? findScenario(id: request.scenario, file: request.file,
                                                seed: GeneratedInput.seed(of: request.file)) else { return nil }
-        scenario.commands = scenario.commands.filter { $0.seq <= request.seq }
+        // The whole scenario, as the printed `shadowgate shrink` command shrinks it, so both give the same result.
         let shrinker = ScenarioShrinker(subject: LMSSubject(), options: options)
         guard let result = try? shrinker.shrink(scenario, target: request.signature,
                                                 budget: .seconds(min(perSignature, remaining))) else { return nil }
