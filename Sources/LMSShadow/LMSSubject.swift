@@ -57,6 +57,12 @@ public struct LMSSubject: ShadowSubject {
     public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.behaviour(outcome) }
     public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.sideEffects(outcome) }
     public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.outcome(outcome) }
+    public func diffBehaviour(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
+        OutcomeDiff.behaviour(control, candidate, &diff)
+    }
+    public func diffSideEffects(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
+        OutcomeDiff.sideEffects(control, candidate, &diff)
+    }
     public func rejectionCode(_ outcome: LMS.Outcome) -> String? {
         outcome.status == .rejected ? outcome.errorCode ?? "rejected" : nil
     }

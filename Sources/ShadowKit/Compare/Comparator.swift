@@ -98,7 +98,7 @@ public struct OutcomeComparator: Sendable {
         return entries
     }
 
-    private func walk(_ a: JSONValue?, _ b: JSONValue?, _ path: inout [PathStep], _ out: inout [DiffEntry]) {
+    func walk(_ a: JSONValue?, _ b: JSONValue?, _ path: inout [PathStep], _ out: inout [DiffEntry]) {
         if rules.ignored.contains(where: { $0.covers(path) }) { return }
         switch (a, b) {
         case let (.object(left)?, .object(right)?):
@@ -120,16 +120,21 @@ public struct OutcomeComparator: Sendable {
                 path.removeLast()
             }
         default:
-            if a == b { return }
-            // 80 and 80.0 are the same number whichever way a side spelled it.
-            if let x = a?.numberValue, let y = b?.numberValue, x == y { return }
-            if let x = a?.numberValue, let y = b?.numberValue,
-               let tolerance = rules.tolerances.first(where: { $0.pattern.covers(path) }),
-               abs(x - y) <= tolerance.absolute + 1e-12 {
-                return
-            }
-            out.append(DiffEntry(path: renderPath(path), control: a, candidate: b))
+            compareLeaf(a, b, path, &out)
         }
+    }
+
+    /// Two values that are not both objects or both lists, at a path no ignore rule covers.
+    func compareLeaf(_ a: JSONValue?, _ b: JSONValue?, _ path: [PathStep], _ out: inout [DiffEntry]) {
+        if a == b { return }
+        // 80 and 80.0 are the same number whichever way a side spelled it.
+        if let x = a?.numberValue, let y = b?.numberValue, x == y { return }
+        if let x = a?.numberValue, let y = b?.numberValue,
+           let tolerance = rules.tolerances.first(where: { $0.pattern.covers(path) }),
+           abs(x - y) <= tolerance.absolute + 1e-12 {
+            return
+        }
+        out.append(DiffEntry(path: renderPath(path), control: a, candidate: b))
     }
 }
 

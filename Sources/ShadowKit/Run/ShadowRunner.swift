@@ -286,7 +286,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 result.counts[context.index].matches += 1
                 return
             }
-            let diff = options.comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
+            var builder = DiffBuilder(comparator: options.comparator)
+            subject.diffBehaviour(a, b, into: &builder)
+            let diff = builder.entries
             guard !diff.isEmpty else {
                 result.counts[context.index].matches += 1
                 return
@@ -312,7 +314,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.counts[context.index].matches += 1
             return
         }
-        let diff = options.comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
+        var builder = DiffBuilder(comparator: options.comparator)
+        subject.diffSideEffects(a, b, into: &builder)
+        let diff = builder.entries
         guard !diff.isEmpty else {
             result.counts[context.index].matches += 1
             return

@@ -44,12 +44,27 @@ public protocol ShadowSubject: Sendable {
     func behaviourTree(_ outcome: Outcome) -> JSONValue
     /// The side effects as a tree (`$.events[2].name`).
     func sideEffectsTree(_ outcome: Outcome) -> JSONValue
+    /// Diffs the behaviours of two outcomes the typed equality found different. The default diffs
+    /// ``behaviourTree(_:)``s; a subject may walk its own types instead (same entries, no trees).
+    func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder)
+    /// Diffs the side effects of two outcomes the typed equality found different (default: their trees).
+    func diffSideEffects(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder)
     /// The whole outcome as a tree, for storage and reports.
     func outcomeTree(_ outcome: Outcome) -> JSONValue
     /// The rejection code if the command was refused, `nil` if it was carried out.
     func rejectionCode(_ outcome: Outcome) -> String?
     /// What the candidate wrote to its event log, transition log and failed-jobs table.
     func records(_ outcome: Outcome) -> SideEffectRecords
+}
+
+extension ShadowSubject {
+    public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
+        diff.trees(behaviourTree(control), behaviourTree(candidate))
+    }
+
+    public func diffSideEffects(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
+        diff.trees(sideEffectsTree(control), sideEffectsTree(candidate))
+    }
 }
 
 /// Rows for the `domain_event_log`, `state_transitions` and `failed_jobs` tables, from one outcome.
