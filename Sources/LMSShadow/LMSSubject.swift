@@ -83,28 +83,74 @@ public struct LMSSubject: ShadowSubject {
         return records
     }
 
-    /// Hand-built into one pre-sized string because it runs for every candidate event of a run (JSONEncoder,
-    /// or joining an array of interpolated parts, costs several times more). Keys in sorted order.
+    /// Written byte by byte into one pre-sized string because it runs for every candidate event of a run:
+    /// JSONEncoder, or appending interpolated parts, costs more than applying the command. Keys in sorted order.
     static func payloadJSON(_ payload: EventPayload) -> String {
-        var out = "{"
-        out.reserveCapacity(96)
-        func field(_ name: StaticString, _ value: String) {
-            if out.utf8.count > 1 { out += "," }
-            out += "\""
-            out += name.description
-            out += "\":"
-            out += value
+        // A score is rare (course grades only) and needs the shortest round-trip spelling; the rest are integers.
+        let score = payload.score.map { Array(JSONValue.double($0).jsonText.utf8) } ?? []
+        return String(unsafeUninitializedCapacity: 256 + score.count) { buffer in
+            var writer = PayloadWriter(buffer: buffer)
+            writer.byte(UInt8(ascii: "{"))
+            if let value = payload.attemptId { writer.field("attemptId", value) }
+            if let value = payload.courseId { writer.field("courseId", value) }
+            if let value = payload.lessonId { writer.field("lessonId", value) }
+            if let value = payload.passed { writer.field("passed", raw: value ? "true" : "false") }
+            if let value = payload.percent { writer.field("percent", value) }
+            if let value = payload.quizId { writer.field("quizId", value) }
+            if payload.score != nil { writer.field("score", bytes: score) }
+            if let value = payload.userId { writer.field("userId", value) }
+            writer.byte(UInt8(ascii: "}"))
+            return writer.count
         }
-        if let value = payload.attemptId { field("attemptId", String(value)) }
-        if let value = payload.courseId { field("courseId", String(value)) }
-        if let value = payload.lessonId { field("lessonId", String(value)) }
-        if let value = payload.passed { field("passed", value ? "true" : "false") }
-        if let value = payload.percent { field("percent", String(value)) }
-        if let value = payload.quizId { field("quizId", String(value)) }
-        if let value = payload.score { field("score", JSONValue.double(value).jsonText) }
-        if let value = payload.userId { field("userId", String(value)) }
-        out += "}"
-        return out
+    }
+
+    /// Appends JSON object fields to a buffer sized for the largest payload (eight keys, 20-digit integers).
+    struct PayloadWriter {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func byte(_ value: UInt8) {
+            buffer[count] = value
+            count += 1
+        }
+
+        mutating func key(_ name: StaticString) {
+            if count > 1 { byte(UInt8(ascii: ",")) }
+            byte(UInt8(ascii: "\""))
+            name.withUTF8Buffer { for value in $0 { byte(value) } }
+            byte(UInt8(ascii: "\""))
+            byte(UInt8(ascii: ":"))
+        }
+
+        mutating func field(_ name: StaticString, _ value: Int) {
+            key(name)
+            if value < 0 { byte(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var digits: (UInt64, Int) = (0, 0)  // reversed decimal digits, four bits each, and their count
+            repeat {
+                digits.0 = digits.0 << 4 | UInt64(magnitude % 10)
+                digits.1 += 1
+                magnitude /= 10
+            } while magnitude > 0 && digits.1 < 16
+            if magnitude > 0 {  // more than 16 digits: rare enough for the standard library
+                for value in String(value.magnitude).utf8 { byte(value) }
+                return
+            }
+            for _ in 0..<digits.1 {
+                byte(UInt8(ascii: "0") + UInt8(digits.0 & 0xF))
+                digits.0 >>= 4
+            }
+        }
+
+        mutating func field(_ name: StaticString, raw: StaticString) {
+            key(name)
+            raw.withUTF8Buffer { for value in $0 { byte(value) } }
+        }
+
+        mutating func field(_ name: StaticString, bytes: [UInt8]) {
+            key(name)
+            for value in bytes { byte(value) }
+        }
     }
 }
 

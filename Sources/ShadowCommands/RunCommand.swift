@@ -95,7 +95,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let generate { sources.append(GeneratedSource(seed: seed, count: generate)) }
         var source = ChainedSource(sources)
-        var sink = store.sink(runId: runId)
+        // Writing to SQLite overlaps comparing, on a thread of its own.
+        var sink = BackgroundSink(store.sink(runId: runId))
         let progress = ProgressLine(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
         let totals: RunTotals
         do {

@@ -35,4 +35,25 @@ import Testing
         }
         #expect(checked > 5_000)
     }
+
+    @Test(arguments: [EventPayload(), EventPayload(courseId: 0), EventPayload(userId: -42, passed: false),
+                      EventPayload(courseId: Int.max, userId: Int.min, lessonId: 1_234_567_890_123_456_789),
+                      EventPayload(courseId: 9_999_999_999_999_999, quizId: 10_000_000_000_000_000),
+                      EventPayload(courseId: 7, userId: 12, lessonId: 3, quizId: 4, attemptId: 5, percent: 100,
+                                   score: 54.375, passed: true),
+                      EventPayload(score: 80)])
+    func eventLogPayloadIsTheEventsJSON(_ payload: EventPayload) throws {
+        let outcome = Outcome(status: .accepted, events: [DomainEvent("Probe", payload)])
+        let text = try #require(LMSSubject().records(outcome).events.first).payloadJSON
+        let parsed = try JSONValue.parse(Array(text.utf8))
+        #expect(OutcomeComparator().diff(parsed, JSONValue.of(payload)).isEmpty, "\(text)")
+        // Keys in sorted order, so equal payloads are equal text.
+        guard case .object(let fields) = parsed else { Issue.record("not an object: \(text)"); return }
+        let keys = fields.keys.sorted().map { "\"\($0)\":" }
+        var position = text.startIndex
+        for key in keys {
+            let found = try #require(text.range(of: key, range: position..<text.endIndex), "\(key) in \(text)")
+            position = found.upperBound
+        }
+    }
 }

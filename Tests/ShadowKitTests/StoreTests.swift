@@ -51,6 +51,49 @@ import Testing
         #expect(try Self.row(reopened, "SELECT status FROM runs WHERE id = ?", [runId])?["status"] == "running")
     }
 
+    @Test func v5KeepsTheSideEffectRowsOfOlderDatabasesAndNumbersOnFromThem() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Store.migrator.migrate(queue, upTo: "v4-append-only-side-effects")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (status, subject, started_at, inputs, config, tool_version, workers)
+                    VALUES ('complete', 'lms', '2026-11-24T00:00:00.000Z', '[]', '{}', 'old', 1);
+                    INSERT INTO domain_event_log (run_id, scenario, seq, event_name, payload, occurred_at)
+                    VALUES (1, 's-1', 3, 'LessonCompleted', '{}', '2026-11-24T00:00:01.000Z');
+                    INSERT INTO state_transitions (run_id, scenario, seq, entity, entity_id, from_state, to_state,
+                        transitioned_at) VALUES (1, 's-1', 4, 'course', '7', 'draft', 'published', '2026-11-24T00:00:02.000Z');
+                    INSERT INTO failed_jobs (run_id, scenario, seq, job, event, exception, failed_at)
+                    VALUES (1, 's-1', 5, 'IssueCertificate', 'CourseCompleted', 'no template', '2026-11-24T00:00:03.000Z');
+                    """)
+            }
+        }
+        let store = try Store(path: path)
+        let event = try #require(try Self.row(store, "SELECT * FROM domain_event_log"))
+        let id: Int64? = event["id"]
+        let name: String? = event["event_name"]
+        #expect(id == 1)
+        #expect(name == "LessonCompleted")
+        let toState: String? = try Self.row(store, "SELECT * FROM state_transitions")?["to_state"]
+        #expect(toState == "published")
+        let exception: String? = try Self.row(store, "SELECT * FROM failed_jobs")?["exception"]
+        #expect(exception == "no template")
+        let sql = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE tbl_name IN ('domain_event_log', 'state_transitions', 'failed_jobs')")
+        }
+        #expect(sql.count == 6, "three tables and their run_id indexes: \(sql)")
+        #expect(!sql.contains { $0.contains("AUTOINCREMENT") })
+        var sink = store.sink(runId: 1)
+        try sink.consume(BatchOutput(divergences: [], sideEffects: [
+            SideEffectRow(scenario: "s-2", seq: 1, at: Fixtures.start,
+                          records: SideEffectRecords(events: [.init(name: "CourseCreated", payloadJSON: "{}")])),
+        ], commands: 1, scenarios: 1))
+        let next: Int64? = try Self.row(store, "SELECT id FROM domain_event_log WHERE scenario = 's-2'")?["id"]
+        #expect(next == 2)
+    }
+
     @Test func memoryStoresArePrivate() throws {
         let first = try Fixtures.memoryStore()
         let second = try Fixtures.memoryStore()

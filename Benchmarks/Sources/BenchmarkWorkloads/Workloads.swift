@@ -165,7 +165,7 @@ public enum Full {
             subject: subject.name, startedAt: started, seed: Corpus.seed, inputs: [],
             config: ["benchmark": "full"], toolVersion: "benchmark", workers: workers))
         var source = ArraySource(scenarios)
-        var sink = store.sink(runId: runId)
+        var sink = BackgroundSink(store.sink(runId: runId))
         let totals = try await ShadowRunner(subject: subject, options: Corpus.runOptions(workers: workers))
             .run(&source, sink: &sink)
         let finished = Date().timeIntervalSince1970

@@ -80,6 +80,13 @@ public struct BatchOutput: Sendable {
 /// Receives a run's results as they are produced, in input order (the store writes them in batches).
 public protocol RunSink {
     mutating func consume(_ batch: BatchOutput) throws
+    /// Called once after the last batch (also when the run stops on an error): everything consumed must be
+    /// written when it returns.
+    mutating func finish() throws
+}
+
+extension RunSink {
+    public mutating func finish() throws {}
 }
 
 /// First and last place a signature was seen, and how often.
@@ -140,41 +147,52 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
 
     /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
     /// `progress` is called after each merged batch with the commands done so far.
+    /// The sink's `finish` is called before this returns or throws.
+    ///
+    /// At most `workers` batches are compared at once. Reading the next batch and merging finished ones
+    /// happen on the calling task meanwhile, and at most `2 × workers` results wait to be merged in order.
     public func run(_ source: inout some ScenarioSource<Subject.Command>, sink: inout some RunSink,
                     progress: (Int) -> Void = { _ in }) async throws -> RunTotals {
         var merger = Merger(order: featureOrder, examplesPerSignature: options.examplesPerSignature)
         let window = options.workers * 2
-        try await withThrowingTaskGroup(of: BatchResult.self) { group in
-            var submitted = 0
-            var finished: [Int: BatchResult] = [:]
-            var nextToMerge = 0
-            func mergeReady() throws {
-                while let result = finished.removeValue(forKey: nextToMerge) {
-                    try sink.consume(merger.merge(result))
-                    nextToMerge += 1
-                    progress(merger.commands)
-                }
-            }
-            while true {
-                var batch: [ScenarioInput<Subject.Command>] = []
-                while batch.count < options.batchSize, let scenario = try source.nextScenario() {
-                    batch.append(scenario)
-                }
-                if batch.isEmpty { break }
-                let index = submitted
-                let work = self
-                group.addTask { work.process(batch, index: index) }
-                submitted += 1
-                if submitted - nextToMerge >= window, let result = try await group.next() {
+        do {
+            try await withThrowingTaskGroup(of: BatchResult.self) { group in
+                var submitted = 0
+                var running = 0
+                var finished: [Int: BatchResult] = [:]
+                var nextToMerge = 0
+                func collect(_ result: BatchResult) throws {
+                    running -= 1
                     finished[result.index] = result
-                    try mergeReady()
+                    while let result = finished.removeValue(forKey: nextToMerge) {
+                        try sink.consume(merger.merge(result))
+                        nextToMerge += 1
+                        progress(merger.commands)
+                    }
                 }
+                while true {
+                    var batch: [ScenarioInput<Subject.Command>] = []
+                    while batch.count < options.batchSize, let scenario = try source.nextScenario() {
+                        batch.append(scenario)
+                    }
+                    if batch.isEmpty { break }
+                    while running >= options.workers || submitted - nextToMerge >= window,
+                          let result = try await group.next() {
+                        try collect(result)
+                    }
+                    let index = submitted
+                    let work = self
+                    group.addTask { work.process(batch, index: index) }
+                    submitted += 1
+                    running += 1
+                }
+                while let result = try await group.next() { try collect(result) }
             }
-            while let result = try await group.next() {
-                finished[result.index] = result
-                try mergeReady()
-            }
+        } catch {
+            try? sink.finish()
+            throw error
         }
+        try sink.finish()
         return merger.totals()
     }
 

@@ -230,8 +230,34 @@ public final class Store: Sendable {
                 CREATE INDEX failed_jobs_by_run ON failed_jobs(run_id);
                 """)
         }
+        migrator.registerMigration("v5-side-effect-rowids") { db in
+            // AUTOINCREMENT reads and rewrites sqlite_sequence on every insert: a third of the cost of a
+            // side-effect row. These logs are append-only, so plain rowids (max + 1) number them the same way.
+            for (table, columns) in sideEffectTables {
+                try db.execute(sql: """
+                    CREATE TABLE \(table)_v5 (
+                        id INTEGER PRIMARY KEY,
+                        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        scenario TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        \(columns.map { "\($0) TEXT NOT NULL" }.joined(separator: ",\n    "))
+                    );
+                    INSERT INTO \(table)_v5 SELECT * FROM \(table);
+                    DROP TABLE \(table);
+                    ALTER TABLE \(table)_v5 RENAME TO \(table);
+                    CREATE INDEX \(table)_by_run ON \(table)(run_id);
+                    """)
+            }
+        }
         return migrator
     }
+
+    /// The candidate's own log tables and their text columns after `run_id, scenario, seq`.
+    static let sideEffectTables: [(String, [String])] = [
+        ("domain_event_log", ["event_name", "payload", "occurred_at"]),
+        ("state_transitions", ["entity", "entity_id", "from_state", "to_state", "transitioned_at"]),
+        ("failed_jobs", ["job", "event", "exception", "failed_at"]),
+    ]
 }
 
 /// Timestamps in the store always carry milliseconds, so text order is time order.
