@@ -266,6 +266,44 @@ import Testing
         }
     }
 
+    /// Side-effect rows go in many rows per statement; every row lands once, in order, with its own values.
+    @Test(arguments: [1, 31, 32, 33, 70])
+    func sideEffectRowsAreWrittenInOrderWhateverTheirNumber(_ count: Int) throws {
+        let store = try Fixtures.memoryStore()
+        let runId = try store.beginRun(Self.metadata())
+        var sink = store.sink(runId: runId)
+        let rows = (0..<count).map { index in
+            SideEffectRow(scenario: "s-\(index % 3)", seq: index, at: Fixtures.start + Double(index),
+                          records: SideEffectRecords(
+                              events: [.init(name: "E\(index)", payloadJSON: "{\"n\":\(index)}"),
+                                       .init(name: "", payloadJSON: "{}")],
+                              transitions: index.isMultiple(of: 2) ? [.init(entity: "course", entityId: "\(index)",
+                                                                            from: "draft", to: "published")] : [],
+                              failedJobs: index.isMultiple(of: 5) ? [.init(job: "Notify", event: "E\(index)",
+                                                                           error: "ünïcode ✓")] : []))
+        }
+        try sink.consume(BatchOutput(divergences: [], sideEffects: rows, commands: count, scenarios: 3))
+        let failures = (0..<count).filter { $0.isMultiple(of: 5) }.count
+        #expect(try Self.count(store, "domain_event_log", runId: runId) == 2 * count + failures)
+        #expect(try Self.count(store, "state_transitions", runId: runId) == (count + 1) / 2)
+        #expect(try Self.count(store, "failed_jobs", runId: runId) == failures)
+        let events = try Self.rows(store, "SELECT * FROM domain_event_log WHERE event_name LIKE 'E%' ORDER BY id")
+        #expect(events.count == count)
+        for (index, event) in events.enumerated() {
+            let name: String? = event["event_name"]
+            let payload: String? = event["payload"]
+            let scenario: String? = event["scenario"]
+            let seq: Int? = event["seq"]
+            let at: String? = event["occurred_at"]
+            #expect(name == "E\(index)" && payload == "{\"n\":\(index)}" && scenario == "s-\(index % 3)" && seq == index)
+            #expect(at == Timestamp.formatMillis(Fixtures.start + Double(index)))
+        }
+        let empty: Int? = try Self.row(store, "SELECT COUNT(*) AS n FROM domain_event_log WHERE event_name = '' AND payload = '{}'")?["n"]
+        #expect(empty == count)
+        let exception: String? = try Self.row(store, "SELECT exception FROM failed_jobs LIMIT 1")?["exception"]
+        #expect(exception == "ünïcode ✓")
+    }
+
     @Test func abortedRunKeepsItsErrorAndHasNoStatistics() throws {
         let store = try Fixtures.memoryStore()
         let runId = try store.beginRun(Self.metadata())
