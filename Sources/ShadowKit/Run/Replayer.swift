@@ -18,6 +18,7 @@ public struct Replayer<Subject: ShadowSubject>: Sendable {
         // Replays (and every step of a shrink) need signatures and diffs, never the stored example outcomes.
         var options = options
         options.examplesPerSignature = 0
+        options.keepsEveryDivergence = true
         runner = ShadowRunner(subject: subject, options: options)
     }
 

@@ -45,6 +45,8 @@ public struct RunOptions: Sendable {
     public var batchSize: Int
     /// Whether to collect the candidate's events, transitions and failed jobs for the store.
     public var recordSideEffects: Bool
+    /// Whether a batch keeps every divergence in full (replays), not only the examples.
+    var keepsEveryDivergence = false
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, features: Set<String>? = nil,
                 comparator: OutcomeComparator = OutcomeComparator(), accepted: AcceptedRules = AcceptedRules(),
@@ -204,11 +206,18 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var index: Int
         var counts: [FeatureCounts]
         var latency: [LatencyPair?]
+        /// The batch's signatures in order of first occurrence, with counts and first and last place.
+        var signatures: [SignatureSummary] = []
+        /// Divergences kept in full, in input order: the first few of each signature in this batch.
+        var examples: [Example] = []
+        /// Every divergence (without outcome trees), only when ``RunOptions/keepsEveryDivergence``.
         var divergences: [Divergence] = []
         var sideEffects: [SideEffectRow] = []
         var expiredRuleHits: [String: Int] = [:]
-        var divergencesPerSignature: [String: Int] = [:]
-        var classifications: [String: Classification] = [:]
+        /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
+        /// that would have matched it.
+        var shapes: [String: Shape] = [:]
+        var signatureSlots: [String: Int] = [:]
 
         init(index: Int, features: Int) {
             self.index = index
@@ -218,6 +227,20 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var commands = 0
         var scenarios = 0
         var scenarioSeconds = 0.0
+    }
+
+    struct Shape: Sendable {
+        var slot: Int
+        var rule: String?
+        var expired: [String]
+    }
+
+    /// A divergence kept in full, with its signature's slot in the batch and its rank among that
+    /// signature's divergences in the batch.
+    struct Example: Sendable {
+        var divergence: Divergence
+        var slot: Int
+        var rank: Int
     }
 
     func process(_ batch: [ScenarioInput<Subject.Command>], index: Int) -> BatchResult {
@@ -249,13 +272,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 if result.latency[index] == nil { result.latency[index] = LatencyPair() }
                 result.latency[index]?.control.record(max(1, t1 &- t0))
                 result.latency[index]?.candidate.record(max(1, t2 &- t1))
-                compareBehaviour(controlResult, candidateResult,
-                                 Context(feature: feature, index: index, scenario: scenario, input: input), &result)
+                compareBehaviour(controlResult, candidateResult, Place(feature: feature, index: index),
+                                 scenario, input, &result)
             }
             if let sideEffectsFeature, let sideEffectsIndex, case .success(let a) = controlResult,
                case .success(let b) = candidateResult {
-                compareSideEffects(a, b, Context(feature: sideEffectsFeature, index: sideEffectsIndex, scenario: scenario,
-                                                 input: input), &result)
+                compareSideEffects(a, b, Place(feature: sideEffectsFeature, index: sideEffectsIndex), scenario, input,
+                                   &result)
             }
             if case .success(let outcome) = candidateResult {
                 let records = subject.records(outcome)
@@ -277,38 +300,40 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         result.scenarioSeconds += now - start
     }
 
-    struct Context {
+    /// The feature a comparison counts under, and its position in the per-feature arrays.
+    struct Place {
         var feature: String
         var index: Int
-        var scenario: ScenarioInput<Subject.Command>
-        var input: InputCommand<Subject.Command>
     }
 
+    // Scenario and command are passed as borrowed parameters, not copied into a struct: this runs for every
+    // comparison, and each copy of a scenario retains its strings and command list.
     private func compareBehaviour(_ control: Result<Subject.Outcome, any Error>,
-                                  _ candidate: Result<Subject.Outcome, any Error>,
-                                  _ context: Context, _ result: inout BatchResult) {
-        result.counts[context.index].comparisons += 1
+                                  _ candidate: Result<Subject.Outcome, any Error>, _ place: Place,
+                                  _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
+                                  _ result: inout BatchResult) {
+        result.counts[place.index].comparisons += 1
         switch (control, candidate) {
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
                    controlCode: nil, candidateCode: nil, controlTree: { .object(["error": .string("\(error)")]) },
-                   candidateTree: { tree(candidate) }, context, &result)
+                   candidateTree: { tree(candidate) }, place, scenario, input, &result)
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
                    controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a) },
-                   candidateTree: { .object(["error": .string("\(error)")]) }, context, &result)
+                   candidateTree: { .object(["error": .string("\(error)")]) }, place, scenario, input, &result)
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
-            if candidateCode != nil { result.counts[context.index].candidateRejections += 1 }
+            if candidateCode != nil { result.counts[place.index].candidateRejections += 1 }
             guard !subject.behavioursEqual(a, b) else {
-                result.counts[context.index].matches += 1
+                result.counts[place.index].matches += 1
                 return
             }
             var builder = DiffBuilder(comparator: options.comparator)
             subject.diffBehaviour(a, b, into: &builder)
             let diff = builder.entries
             guard !diff.isEmpty else {
-                result.counts[context.index].matches += 1
+                result.counts[place.index].matches += 1
                 return
             }
             let controlCode = subject.rejectionCode(a)
@@ -321,26 +346,29 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 kind = .valueMismatch
             }
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
-                   controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, context, &result)
+                   controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario,
+                   input, &result)
         }
     }
 
-    private func compareSideEffects(_ a: Subject.Outcome, _ b: Subject.Outcome, _ context: Context,
+    private func compareSideEffects(_ a: Subject.Outcome, _ b: Subject.Outcome, _ place: Place,
+                                    _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                                     _ result: inout BatchResult) {
-        result.counts[context.index].comparisons += 1
+        result.counts[place.index].comparisons += 1
         guard !subject.sideEffectsEqual(a, b) else {
-            result.counts[context.index].matches += 1
+            result.counts[place.index].matches += 1
             return
         }
         var builder = DiffBuilder(comparator: options.comparator)
         subject.diffSideEffects(a, b, into: &builder)
         let diff = builder.entries
         guard !diff.isEmpty else {
-            result.counts[context.index].matches += 1
+            result.counts[place.index].matches += 1
             return
         }
         record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
-               controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, context, &result)
+               controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
+               &result)
     }
 
     private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
@@ -350,60 +378,78 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
     }
 
-    struct Classification: Sendable {
-        var signature: Signature
-        var rule: String?
-        var expired: [String]
-    }
-
-    private func classify(_ divergence: inout Divergence) -> Classification {
-        var signature = Signature(feature: divergence.feature, op: divergence.op, kind: divergence.kind,
+    private func classify(_ divergence: Divergence) -> (signature: Signature, rule: String?, expired: [String]) {
+        let signature = Signature(feature: divergence.feature, op: divergence.op, kind: divergence.kind,
                                   controlCode: divergence.controlCode, candidateCode: divergence.candidateCode,
                                   paths: divergence.paths)
-        divergence.signature = signature
         let (rule, expired) = options.accepted.classify(divergence, on: options.day)
-        if let rule {
-            // Accepted and unexpected occurrences of the same shape are different problems: a rule may
-            // require codes or paths the signature folds away, so each acceptance gets its own signature.
-            signature = Signature(id: Signature.hash(signature.text + " | accepted by " + rule), text: signature.text)
-        }
-        return Classification(signature: signature, rule: rule, expired: expired)
+        guard let rule else { return (signature, nil, expired) }
+        // Accepted and unexpected occurrences of the same shape are different problems: a rule may require
+        // codes or paths the signature folds away, so each acceptance gets its own signature.
+        return (Signature(id: Signature.hash(signature.text + " | accepted by " + rule), text: signature.text), rule, expired)
     }
 
-    /// Full outcome trees are built only for divergences that may still be kept as examples: the merger keeps
-    /// the first few of each signature in input order, which are always among the first few of their batch.
+    /// Counts a divergence under its signature. Signature and rule depend only on the divergence's shape
+    /// (feature, op, kind, codes, paths), and a run has few shapes, so each is classified once per batch;
+    /// a full ``Divergence`` is built only for the first few of each signature, which are the only ones the
+    /// merger may keep as examples (or for every one, in replays).
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
-                        controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ context: Context,
+                        controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ place: Place,
+                        _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                         _ result: inout BatchResult) {
-        // Signature and rule depend only on these, and a run has few distinct shapes: classify each once per batch.
-        var key = "\(context.feature)\u{1}\(context.input.op)\u{1}\(kind.rawValue)\u{1}\(controlCode ?? "")\u{1}\(candidateCode ?? "")"
-        for entry in diff { key += "\u{1}" + entry.path }
-        var divergence = Divergence(feature: context.feature, op: context.input.op, kind: kind,
-                                    scenario: context.scenario.id, seq: context.input.seq, file: context.scenario.file,
-                                    line: context.input.line, ordinal: context.scenario.ordinal, diff: diff,
-                                    controlCode: controlCode, candidateCode: candidateCode,
-                                    controlOutcome: .null, candidateOutcome: .null,
-                                    signature: Signature(id: "", text: ""), acceptedRule: nil)
-        let classification: Classification
-        if let known = result.classifications[key] {
-            classification = known
+        func divergence() -> Divergence {
+            Divergence(feature: place.feature, op: input.op, kind: kind, scenario: scenario.id, seq: input.seq,
+                       file: scenario.file, line: input.line, ordinal: scenario.ordinal, diff: diff,
+                       controlCode: controlCode, candidateCode: candidateCode, controlOutcome: .null,
+                       candidateOutcome: .null, signature: Signature(id: "", text: ""), acceptedRule: nil)
+        }
+        var key = place.feature
+        key.reserveCapacity(96)
+        key += "\u{1}" + input.op + "\u{1}" + kind.rawValue + "\u{1}" + (controlCode ?? "") + "\u{1}" + (candidateCode ?? "")
+        for entry in diff {
+            key += "\u{1}"
+            key += entry.path
+        }
+        let shape: Shape
+        if let known = result.shapes[key] {
+            shape = known
         } else {
-            classification = classify(&divergence)
-            result.classifications[key] = classification
+            let (signature, rule, expired) = classify(divergence())
+            let slot: Int
+            if let existing = result.signatureSlots[signature.id] {
+                slot = existing
+            } else {
+                slot = result.signatures.count
+                result.signatureSlots[signature.id] = slot
+                let nowhere = SignatureSummary.Occurrence(scenario: "", seq: 0, file: "", line: 0, ordinal: 0)
+                result.signatures.append(SignatureSummary(signature: signature.id, text: signature.text,
+                                                          feature: place.feature, op: input.op, kind: kind, count: 0,
+                                                          acceptedRule: rule, first: nowhere, last: nowhere))
+            }
+            shape = Shape(slot: slot, rule: rule, expired: expired)
+            result.shapes[key] = shape
         }
-        divergence.signature = classification.signature
-        divergence.acceptedRule = classification.rule
-        let rule = classification.rule
-        let expired = classification.expired
-        for id in expired { result.expiredRuleHits[id, default: 0] += 1 }
-        let seen = result.divergencesPerSignature[divergence.signature.id, default: 0]
-        result.divergencesPerSignature[divergence.signature.id] = seen + 1
-        if seen < options.examplesPerSignature {
-            divergence.controlOutcome = controlTree()
-            divergence.candidateOutcome = candidateTree()
+        for id in shape.expired { result.expiredRuleHits[id, default: 0] += 1 }
+        let occurrence = SignatureSummary.Occurrence(scenario: scenario.id, seq: input.seq, file: scenario.file,
+                                                     line: input.line, ordinal: scenario.ordinal)
+        let rank = result.signatures[shape.slot].count
+        result.signatures[shape.slot].count = rank + 1
+        if rank == 0 { result.signatures[shape.slot].first = occurrence }
+        result.signatures[shape.slot].last = occurrence
+        if rank < options.examplesPerSignature || options.keepsEveryDivergence {
+            var full = divergence()
+            full.signature = Signature(id: result.signatures[shape.slot].signature,
+                                       text: result.signatures[shape.slot].text)
+            full.acceptedRule = shape.rule
+            if rank < options.examplesPerSignature {
+                full.controlOutcome = controlTree()
+                full.candidateOutcome = candidateTree()
+                result.examples.append(Example(divergence: full, slot: shape.slot, rank: rank))
+            }
+            if options.keepsEveryDivergence { result.divergences.append(full) }
         }
-        var counts = result.counts[context.index]
-        if rule == nil {
+        var counts = result.counts[place.index]
+        if shape.rule == nil {
             counts.mismatches += 1
             if kind == .rejectionMismatch, controlCode == nil, let refusal = subject.transitionRefusalCode,
                candidateCode == refusal {
@@ -414,8 +460,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         if kind == .candidateError { counts.candidateErrors += 1 }
         if kind == .controlError { counts.controlErrors += 1 }
-        result.counts[context.index] = counts
-        result.divergences.append(divergence)
+        result.counts[place.index] = counts
     }
 
     // MARK: Merging, in input order
@@ -450,26 +495,22 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             commands += batch.commands
             scenarios += batch.scenarios
             scenarioSeconds += batch.scenarioSeconds
-            var kept: [Divergence] = []
-            for divergence in batch.divergences {
-                let occurrence = SignatureSummary.Occurrence(scenario: divergence.scenario, seq: divergence.seq,
-                                                             file: divergence.file, line: divergence.line,
-                                                             ordinal: divergence.ordinal)
-                let id = divergence.signature.id
-                if var summary = signatures[id] {
-                    summary.count += 1
-                    summary.last = occurrence
-                    signatures[id] = summary
-                    if summary.count <= examplesPerSignature { kept.append(divergence) }
+            // The batch's examples are the first few of each signature in the batch; the run keeps the first
+            // few overall, so an example stays if its rank plus what earlier batches saw is below the limit.
+            var seenBefore: [Int] = []
+            seenBefore.reserveCapacity(batch.signatures.count)
+            for summary in batch.signatures {
+                if var merged = signatures[summary.signature] {
+                    seenBefore.append(merged.count)
+                    merged.count += summary.count
+                    merged.last = summary.last
+                    signatures[summary.signature] = merged
                 } else {
-                    signatures[id] = SignatureSummary(signature: id, text: divergence.signature.text,
-                                                      feature: divergence.feature, op: divergence.op,
-                                                      kind: divergence.kind, count: 1,
-                                                      acceptedRule: divergence.acceptedRule,
-                                                      first: occurrence, last: occurrence)
-                    if examplesPerSignature > 0 { kept.append(divergence) }
+                    seenBefore.append(0)
+                    signatures[summary.signature] = summary
                 }
             }
+            let kept = batch.examples.filter { seenBefore[$0.slot] + $0.rank < examplesPerSignature }.map(\.divergence)
             return BatchOutput(divergences: kept, sideEffects: batch.sideEffects, commands: batch.commands,
                                scenarios: batch.scenarios)
         }
