@@ -88,7 +88,9 @@ public struct LMSSubject: ShadowSubject {
     static func payloadJSON(_ payload: EventPayload) -> String {
         // A score is rare (course grades only) and needs the shortest round-trip spelling; the rest are integers.
         let score = payload.score.map { Array(JSONValue.double($0).jsonText.utf8) } ?? []
-        return String(unsafeUninitializedCapacity: 256 + score.count) { buffer in
+        // Written into scratch space first, then copied into a string of exactly the right size: most payloads
+        // are 40-70 bytes, and a string with room for the largest one would hold 256 per logged event.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256 + score.count) { buffer in
             var writer = PayloadWriter(buffer: buffer)
             writer.byte(UInt8(ascii: "{"))
             if let value = payload.attemptId { writer.field("attemptId", value) }
@@ -100,7 +102,7 @@ public struct LMSSubject: ShadowSubject {
             if payload.score != nil { writer.field("score", bytes: score) }
             if let value = payload.userId { writer.field("userId", value) }
             writer.byte(UInt8(ascii: "}"))
-            return writer.count
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writer.count]), as: UTF8.self)
         }
     }
 
