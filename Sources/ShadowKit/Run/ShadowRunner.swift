@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import Synchronization
 
 /// Where scenarios come from: files, a generator, or anything that yields them in order.
 public protocol ScenarioSource<Command> {
@@ -128,6 +129,19 @@ public struct RunTotals: Sendable {
     public var scenarioSeconds: Double
 }
 
+/// Signatures with all their examples merged, shared between the merger and the batches being compared.
+///
+/// Batches are merged in input order, so when a signature fills up, every batch still being compared comes
+/// later in the input and its examples of that signature would be dropped: it can skip building them (two
+/// outcome trees each). Without this, each batch built up to `examplesPerSignature` of every signature.
+/// What the run keeps does not depend on when a batch sees the set.
+final class FilledSignatures: Sendable {
+    private let ids = Mutex<Set<String>>([])
+
+    func contains(_ id: String) -> Bool { ids.withLock { $0.contains(id) } }
+    func insert(_ id: String) { _ = ids.withLock { $0.insert(id) } }
+}
+
 /// Runs both implementations of a subject side by side over scenarios, in parallel, deterministically.
 ///
 /// Scenarios are cut into batches; each batch runs on its own task with fresh worlds per scenario, and
@@ -156,6 +170,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     public func run(_ source: inout some ScenarioSource<Subject.Command>, sink: inout some RunSink,
                     progress: (Int) -> Void = { _ in }) async throws -> RunTotals {
         var merger = Merger(order: featureOrder, examplesPerSignature: options.examplesPerSignature)
+        let filled = FilledSignatures()
         let window = options.workers * 2
         do {
             try await withThrowingTaskGroup(of: BatchResult.self) { group in
@@ -167,7 +182,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     running -= 1
                     finished[result.index] = result
                     while let result = finished.removeValue(forKey: nextToMerge) {
-                        try sink.consume(merger.merge(result))
+                        try sink.consume(merger.merge(result, filled: filled))
                         nextToMerge += 1
                         progress(merger.commands)
                     }
@@ -184,7 +199,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     }
                     let index = submitted
                     let work = self
-                    group.addTask { work.process(batch, index: index) }
+                    group.addTask { work.process(batch, index: index, filled: filled) }
                     submitted += 1
                     running += 1
                 }
@@ -214,6 +229,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var divergences: [Divergence] = []
         var sideEffects: [SideEffectRow] = []
         var expiredRuleHits: [String: Int] = [:]
+        /// Signatures whose examples earlier batches already supply: none are built for them.
+        var filled: FilledSignatures?
         /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
         /// that would have matched it.
         var shapes: [String: Shape] = [:]
@@ -243,8 +260,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var rank: Int
     }
 
-    func process(_ batch: [ScenarioInput<Subject.Command>], index: Int) -> BatchResult {
+    func process(_ batch: [ScenarioInput<Subject.Command>], index: Int, filled: FilledSignatures? = nil) -> BatchResult {
         var result = BatchResult(index: index, features: featureOrder.count)
+        result.filled = filled
         for scenario in batch { run(scenario, into: &result) }
         return result
     }
@@ -436,12 +454,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         result.signatures[shape.slot].count = rank + 1
         if rank == 0 { result.signatures[shape.slot].first = occurrence }
         result.signatures[shape.slot].last = occurrence
-        if rank < options.examplesPerSignature || options.keepsEveryDivergence {
+        let id = result.signatures[shape.slot].signature
+        let example = rank < options.examplesPerSignature && !(result.filled?.contains(id) ?? false)
+        if example || options.keepsEveryDivergence {
             var full = divergence()
-            full.signature = Signature(id: result.signatures[shape.slot].signature,
-                                       text: result.signatures[shape.slot].text)
+            full.signature = Signature(id: id, text: result.signatures[shape.slot].text)
             full.acceptedRule = shape.rule
-            if rank < options.examplesPerSignature {
+            if example {
                 full.controlOutcome = controlTree()
                 full.candidateOutcome = candidateTree()
                 result.examples.append(Example(divergence: full, slot: shape.slot, rank: rank))
@@ -481,7 +500,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             self.examplesPerSignature = examplesPerSignature
         }
 
-        mutating func merge(_ batch: BatchResult) -> BatchOutput {
+        mutating func merge(_ batch: BatchResult, filled: FilledSignatures? = nil) -> BatchOutput {
             for (index, value) in batch.counts.enumerated() { counts[order[index], default: FeatureCounts()].add(value) }
             for (index, value) in batch.latency.enumerated() {
                 guard let value else { continue }
@@ -511,6 +530,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 }
             }
             let kept = batch.examples.filter { seenBefore[$0.slot] + $0.rank < examplesPerSignature }.map(\.divergence)
+            for summary in batch.signatures where (signatures[summary.signature]?.count ?? 0) >= examplesPerSignature {
+                filled?.insert(summary.signature)
+            }
             return BatchOutput(divergences: kept, sideEffects: batch.sideEffects, commands: batch.commands,
                                scenarios: batch.scenarios)
         }
