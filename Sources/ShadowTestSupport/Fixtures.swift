@@ -22,6 +22,27 @@ public enum Fixtures {
                    examplesPerSignature: examplesPerSignature, batchSize: batchSize)
     }
 
+    /// Both sides' outcome of every command of every scenario of `source`, each scenario on fresh worlds with
+    /// the clock advanced as the runner advances it; `nil` where a side threw.
+    public static func outcomes<Subject: ShadowSubject>(_ subject: Subject,
+                                                        _ source: inout some ScenarioSource<Subject.Command>) throws
+        -> [(control: Subject.Outcome?, candidate: Subject.Outcome?)] {
+        var outcomes: [(control: Subject.Outcome?, candidate: Subject.Outcome?)] = []
+        while let scenario = try source.nextScenario() {
+            var control = subject.makeControlWorld()
+            var candidate = subject.makeCandidateWorld()
+            var now = scenario.commands.first?.at ?? 0
+            for input in scenario.commands {
+                now = max(now, input.at)
+                let date = Date(timeIntervalSince1970: now)
+                outcomes.append((try? subject.applyControl(input.command, to: &control, now: date),
+                                 try? subject.applyCandidate(input.command, to: &candidate, now: date)))
+                if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+            }
+        }
+        return outcomes
+    }
+
     /// Scenario file lines of one scenario, one command a minute from `start`, seq from 1.
     public static func lines<Subject: ShadowSubject>(_ subject: Subject, scenario: String, _ commands: [Subject.Command],
                                                      start: Double = Fixtures.start, step: Double = 60) -> [String] {

@@ -2,6 +2,7 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowTestSupport
 import Testing
 
 /// The LMS subject diffs its typed outcomes directly for speed; the entries must be exactly those of the tree
@@ -25,26 +26,11 @@ import Testing
     /// Outcomes of generated traffic with many edge cases: each command's two sides, and (for shapes the two
     /// implementations never disagree on, such as a missing value) each outcome against the next command's.
     static func outcomePairs() throws -> [(Outcome, Outcome)] {
-        let subject = LMSSubject()
         var source = GeneratedSource(seed: 29, count: 120, profile: TrafficProfile(edgeCaseShare: 0.6))
-        var pairs: [(Outcome, Outcome)] = []
-        var previous: Outcome?
-        while let scenario = try source.nextScenario() {
-            var legacy = subject.makeControlWorld()
-            var modern = subject.makeCandidateWorld()
-            var now = scenario.commands.first?.at ?? 0
-            for input in scenario.commands {
-                now = max(now, input.at)
-                let date = Date(timeIntervalSince1970: now)
-                guard let a = try? subject.applyControl(input.command, to: &legacy, now: date),
-                      let b = try? subject.applyCandidate(input.command, to: &modern, now: date) else { continue }
-                pairs.append((a, b))
-                if let previous { pairs.append((previous, b)) }
-                previous = a
-                if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
-            }
+        let sides = try Fixtures.outcomes(LMSSubject(), &source).compactMap { pair in
+            pair.control.flatMap { control in pair.candidate.map { (control, $0) } }
         }
-        return pairs
+        return sides + zip(sides, sides.dropFirst()).map { ($0.0, $1.1) }
     }
 
     @Test(arguments: ruleSets.indices)

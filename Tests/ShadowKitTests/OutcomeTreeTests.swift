@@ -2,6 +2,7 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowTestSupport
 import Testing
 
 /// The LMS subject builds outcome trees by hand for speed; they must be exactly what encoding gives.
@@ -10,27 +11,18 @@ import Testing
         let subject = LMSSubject()
         var source = GeneratedSource(seed: 11, count: 150, profile: TrafficProfile(edgeCaseShare: 0.6))
         var checked = 0
-        while let scenario = try source.nextScenario() {
-            var legacy = subject.makeControlWorld()
-            var modern = subject.makeCandidateWorld()
-            var now = scenario.commands.first?.at ?? 0
-            for input in scenario.commands {
-                now = max(now, input.at)
-                let date = Date(timeIntervalSince1970: now)
-                for outcome in [try? subject.applyControl(input.command, to: &legacy, now: date),
-                                try? subject.applyCandidate(input.command, to: &modern, now: date)].compactMap({ $0 }) {
-                    #expect(subject.behaviourTree(outcome) == JSONValue.of(outcome.behaviour))
-                    #expect(subject.sideEffectsTree(outcome) == JSONValue.of(outcome.sideEffects))
-                    #expect(subject.outcomeTree(outcome) == JSONValue.of(outcome))
-                    // The event log's payload text says what the event says.
-                    for (event, record) in zip(outcome.events, subject.records(outcome).events) {
-                        let logged = try JSONValue.parse(Array(record.payloadJSON.utf8))
-                        #expect(OutcomeComparator().diff(logged, JSONValue.of(event.payload)).isEmpty, "\(record.payloadJSON)")
-                        #expect(record.name == event.name)
-                    }
-                    checked += 1
+        for pair in try Fixtures.outcomes(subject, &source) {
+            for outcome in [pair.control, pair.candidate].compactMap({ $0 }) {
+                #expect(subject.behaviourTree(outcome) == JSONValue.of(outcome.behaviour))
+                #expect(subject.sideEffectsTree(outcome) == JSONValue.of(outcome.sideEffects))
+                #expect(subject.outcomeTree(outcome) == JSONValue.of(outcome))
+                // The event log's payload text says what the event says.
+                for (event, record) in zip(outcome.events, subject.records(outcome).events) {
+                    let logged = try JSONValue.parse(Array(record.payloadJSON.utf8))
+                    #expect(OutcomeComparator().diff(logged, JSONValue.of(event.payload)).isEmpty, "\(record.payloadJSON)")
+                    #expect(record.name == event.name)
                 }
-                if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+                checked += 1
             }
         }
         #expect(checked > 5_000)
