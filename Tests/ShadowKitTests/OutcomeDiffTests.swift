@@ -59,6 +59,33 @@ import Testing
         #expect(differing > 1_000, "rules \(name)")
     }
 
+    /// Random outcomes with every field the types have, whether or not the generator ever produces it, so a
+    /// field added to the tree but not to the typed walk (or the other way round) fails here.
+    @Test(arguments: ruleSets.indices)
+    func typedDiffEqualsTreeDiffOnRandomOutcomes(_ ruleSet: Int) {
+        let (name, rules) = Self.ruleSets[ruleSet]
+        let subject = LMSSubject()
+        let comparator = OutcomeComparator(rules: rules)
+        var random = SplitMix(seed: 20_261_125 &+ UInt64(ruleSet))
+        var wrong: [String] = []
+        for _ in 0..<3_000 {
+            let a = random.outcome()
+            // Half the pairs differ in a few places only, as real divergences do.
+            let b = random.chance(0.5) ? random.outcome() : random.mutated(a)
+            var behaviour = DiffBuilder(comparator: comparator)
+            subject.diffBehaviour(a, b, into: &behaviour)
+            let expectedBehaviour = comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
+            if behaviour.entries != expectedBehaviour { wrong.append("\(behaviour.entries) != \(expectedBehaviour)") }
+            var sideEffects = DiffBuilder(comparator: comparator)
+            subject.diffSideEffects(a, b, into: &sideEffects)
+            let expectedSideEffects = comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
+            if sideEffects.entries != expectedSideEffects {
+                wrong.append("\(sideEffects.entries) != \(expectedSideEffects)")
+            }
+        }
+        #expect(wrong.isEmpty, "rules \(name): \(wrong.count) pairs differ, first: \(wrong.first ?? "")")
+    }
+
     @Test func aValuePresentOnOneSideIsOneEntryHoldingTheWholeObject() {
         let comparator = OutcomeComparator()
         let a = Outcome(status: .accepted)
@@ -77,5 +104,79 @@ import Testing
         var diff = DiffBuilder(comparator: comparator)
         LMSSubject().diffSideEffects(a, b, into: &diff)
         #expect(diff.entries.map(\.path) == ["$.jobs[0].error", "$.jobs[0].status"])
+    }
+}
+
+/// A small seeded generator of arbitrary LMS outcomes (few distinct values, so that equal fields are common).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) < p * 10_000 }
+    mutating func maybe<T>(_ make: (inout SplitMix) -> T) -> T? { chance(0.5) ? make(&self) : nil }
+    mutating func pick<T>(_ values: [T]) -> T { values[int(0...values.count - 1)] }
+    mutating func list<T>(_ make: (inout SplitMix) -> T) -> [T] { (0..<int(0...3)).map { _ in make(&self) } }
+    // No NaN: it is unequal to itself, so two identical diff entries holding it would not compare equal.
+    mutating func number() -> Double { pick([0, -0.0, 1, 54.37, 54.38, 80, 80.004, -3.5, 1e16]) }
+    mutating func text() -> String { pick(["a", "b", "course:7", "published", ""]) }
+
+    mutating func outcome() -> Outcome {
+        Outcome(status: pick([.accepted, .rejected]), errorCode: maybe { $0.text() }, message: maybe { $0.text() },
+                value: maybe { $0.value() }, transitions: list { $0.transition() }, events: list { $0.event() },
+                jobs: list { $0.job() }, snapshot: list { $0.snapshot() })
+    }
+
+    mutating func value() -> OutcomeValue {
+        OutcomeValue(percent: maybe { $0.int(0...2) * 50 }, score: maybe { $0.number() }, passed: maybe { $0.chance(0.5) },
+                     grade: maybe { $0.number() }, attemptNumber: maybe { $0.int(1...2) }, status: maybe { $0.text() })
+    }
+
+    mutating func transition() -> StateTransition {
+        StateTransition(entity: text(), id: text(), from: text(), to: text())
+    }
+
+    mutating func event() -> DomainEvent {
+        DomainEvent(pick(["LessonCompleted", "CourseGradeCalculated"]), EventPayload(
+            courseId: maybe { $0.int(1...2) }, userId: maybe { $0.int(1...2) }, lessonId: maybe { $0.int(1...2) },
+            quizId: maybe { $0.int(1...2) }, attemptId: maybe { $0.int(1...2) }, percent: maybe { $0.int(0...2) * 50 },
+            score: maybe { $0.number() }, passed: maybe { $0.chance(0.5) }))
+    }
+
+    mutating func job() -> JobRecord {
+        JobRecord(id: int(1...3), listener: text(), event: text(), status: pick([.processed, .failed]),
+                  error: maybe { $0.text() })
+    }
+
+    mutating func snapshot() -> EntitySnapshot {
+        EntitySnapshot(key: text(), status: text(), lessons: maybe { $0.int(0...2) }, quizzes: maybe { $0.int(0...2) },
+                       progressPercent: maybe { $0.int(0...2) * 50 }, completedLessons: maybe { $0.int(0...2) },
+                       score: maybe { $0.number() }, answers: maybe { $0.int(0...2) })
+    }
+
+    /// `outcome` with one or two parts replaced.
+    mutating func mutated(_ outcome: Outcome) -> Outcome {
+        var copy = outcome
+        for _ in 0..<int(1...2) {
+            switch int(0...7) {
+            case 0: copy.status = pick([.accepted, .rejected])
+            case 1: copy.errorCode = maybe { $0.text() }
+            case 2: copy.value = maybe { $0.value() }
+            case 3: copy.transitions = list { $0.transition() }
+            case 4: if copy.events.isEmpty { copy.events = [event()] } else { copy.events[0].payload = event().payload }
+            case 5: if copy.jobs.isEmpty { copy.jobs = [job()] } else { copy.jobs[int(0...copy.jobs.count - 1)].id += 1 }
+            case 6: if copy.snapshot.isEmpty { copy.snapshot = [snapshot()] } else { copy.snapshot[0].score = number() }
+            default: copy.snapshot.reverse()
+            }
+        }
+        return copy
     }
 }

@@ -7,7 +7,10 @@ import Foundation
 /// would hold one of the cooperative pool's threads (one per core) that the comparison needs. At most
 /// `capacity` batches wait while one is written; beyond that `consume` blocks until the writer catches up,
 /// which bounds memory. One waiting batch is enough to keep the writer busy: with more, a 1M-command run's
-/// peak memory grew by 35 MiB (4 waiting) for no gain in speed. Batches are written in the order they were consumed. After a write
+/// peak memory grew by 35 MiB (4 waiting) for no gain in speed.
+///
+/// `finish` must be called once the last batch is consumed (``ShadowRunner`` always does): until then the
+/// writer thread waits for more, and it keeps the sink alive. Batches are written in the order they were consumed. After a write
 /// error nothing more is written, and the error is thrown from the next `consume` or from `finish`.
 public final class BackgroundSink<Base: RunSink & Sendable>: RunSink, @unchecked Sendable {
     // Everything below is guarded by `condition`, except `base`, which only the writer thread touches.
@@ -30,6 +33,8 @@ public final class BackgroundSink<Base: RunSink & Sendable>: RunSink, @unchecked
     public func consume(_ batch: BatchOutput) throws {
         condition.lock()
         defer { condition.unlock() }
+        // The writer has stopped: a batch queued now would never be written.
+        precondition(!closed, "BackgroundSink.consume called after finish")
         while queue.count >= capacity && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue.append(batch)

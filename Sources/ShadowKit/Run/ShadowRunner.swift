@@ -423,7 +423,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         var key = place.feature
         key.reserveCapacity(96)
-        key += "\u{1}" + input.op + "\u{1}" + kind.rawValue + "\u{1}" + (controlCode ?? "") + "\u{1}" + (candidateCode ?? "")
+        // "\u{0}" stands for no code, so that no code and an empty code are different shapes.
+        key += "\u{1}" + input.op + "\u{1}" + kind.rawValue + "\u{1}" + (controlCode ?? "\u{0}") + "\u{1}"
+            + (candidateCode ?? "\u{0}")
         for entry in diff {
             key += "\u{1}"
             key += entry.path

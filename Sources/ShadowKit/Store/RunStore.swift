@@ -193,6 +193,8 @@ struct BulkInsert {
     }
 
     mutating func append(_ scenario: String, _ seq: Int64, _ texts: String...) throws {
+        // One text too few or too many would shift every later parameter of the statement.
+        precondition(texts.count == textColumns.count, "\(table): \(texts.count) texts for \(textColumns.count) columns")
         add(scenario)
         for text in texts { add(text) }
         seqs.append(seq)

@@ -232,7 +232,8 @@ public final class Store: Sendable {
         }
         migrator.registerMigration("v5-side-effect-rowids") { db in
             // AUTOINCREMENT reads and rewrites sqlite_sequence on every insert: a third of the cost of a
-            // side-effect row. These logs are append-only, so plain rowids (max + 1) number them the same way.
+            // side-effect row. Nothing deletes from these logs, and while rows are only appended plain rowids
+            // (max + 1) number them the same way; only the id of a deleted last row could be given again.
             for (table, columns) in sideEffectTables {
                 try db.execute(sql: """
                     CREATE TABLE \(table)_v5 (
