@@ -586,3 +586,45 @@ final class JUnitCounts: NSObject, XMLParserDelegate {
         }
     }
 }
+
+/// The pretty printer shared by the HTML example panes and the text formats: one layout, markup only in HTML.
+@Suite struct PrettyJSONTests {
+    static let value = JSONValue.object([
+        "status": .string("accepted"),
+        "value": .object(["percent": .int(40), "note": .string("<b>")]),
+        "events": .array([.object(["name": .string("LessonCompleted")]), .null]),
+        "empty": .array([]),
+    ])
+
+    @Test func textIsSortedAndIndentedWithoutMarkup() {
+        #expect(PrettyJSON.text(Self.value) == """
+            {
+              "empty": [],
+              "events": [
+                {
+                  "name": "LessonCompleted"
+                },
+                null
+              ],
+              "status": "accepted",
+              "value": {
+                "note": "<b>",
+                "percent": 40
+              }
+            }
+            """)
+    }
+
+    @Test func htmlHasTheSameLayoutWithEscapedClassedValuesAndMarks() {
+        let html = PrettyJSON.html(Self.value, marked: ["$.value.percent", "$.events[0]"])
+        #expect(html.contains("<span class=\"k\">&quot;note&quot;</span>: <span class=\"s\">&quot;&lt;b&gt;&quot;</span>"))
+        #expect(html.contains("<mark><span class=\"n\">40</span></mark>"))
+        #expect(html.contains("<mark>{\n      <span class=\"k\">&quot;name&quot;</span>"))
+        #expect(html.contains("<span class=\"l\">null</span>"))
+        // Without the markup it is the text layout, line for line.
+        let stripped = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">")
+        #expect(stripped == PrettyJSON.text(Self.value))
+    }
+}

@@ -435,23 +435,31 @@ public enum HTMLReport {
         """
 }
 
-/// Pretty-printed JSON as HTML: sorted keys, two-space indent, values at marked paths wrapped in `<mark>`.
+/// Pretty-printed JSON: sorted keys, two-space indent. As HTML (keys and values in classed spans, values at
+/// marked paths wrapped in `<mark>`) or as plain text; one layout for both.
 public enum PrettyJSON {
     public static func html(_ value: JSONValue, marked: Set<String>) -> String {
         var out = ""
-        write(value, path: "$", indent: 0, marked: marked, to: &out)
+        write(value, path: "$", indent: 0, style: .html(marked: marked), to: &out)
         return out
     }
 
     /// Plain pretty-printed text (no markup), for text formats.
     public static func text(_ value: JSONValue, indent: Int = 0) -> String {
         var out = ""
-        writeText(value, indent: indent, to: &out)
+        write(value, path: nil, indent: indent, style: .plain, to: &out)
         return out
     }
 
-    private static func write(_ value: JSONValue, path: String, indent: Int, marked: Set<String>, to out: inout String) {
-        let isMarked = marked.contains(path)
+    private enum Style {
+        case plain
+        case html(marked: Set<String>)
+    }
+
+    /// `path` is only tracked for HTML, where it decides the marks.
+    private static func write(_ value: JSONValue, path: String?, indent: Int, style: Style, to out: inout String) {
+        var isMarked = false
+        if case .html(let marked) = style, let path { isMarked = marked.contains(path) }
         if isMarked { out += "<mark>" }
         let pad = String(repeating: "  ", count: indent + 1)
         let closePad = String(repeating: "  ", count: indent)
@@ -461,9 +469,12 @@ public enum PrettyJSON {
             for (index, key) in object.keys.sorted().enumerated() {
                 var keyText = ""
                 JSONValue.writeString(key, to: &keyText)
-                out += pad + "<span class=\"k\">\(ReportText.html(keyText))</span>: "
+                switch style {
+                case .plain: out += pad + keyText + ": "
+                case .html: out += pad + "<span class=\"k\">\(ReportText.html(keyText))</span>: "
+                }
                 if let child = object[key] {
-                    write(child, path: path + "." + key, indent: indent + 1, marked: marked, to: &out)
+                    write(child, path: path.map { $0 + "." + key }, indent: indent + 1, style: style, to: &out)
                 }
                 out += index < object.count - 1 ? ",\n" : "\n"
             }
@@ -472,46 +483,22 @@ public enum PrettyJSON {
             out += "[\n"
             for (index, child) in values.enumerated() {
                 out += pad
-                write(child, path: path + "[\(index)]", indent: indent + 1, marked: marked, to: &out)
+                write(child, path: path.map { $0 + "[\(index)]" }, indent: indent + 1, style: style, to: &out)
                 out += index < values.count - 1 ? ",\n" : "\n"
             }
             out += closePad + "]"
-        case .string:
-            out += "<span class=\"s\">\(ReportText.html(value.jsonText))</span>"
-        case .int, .double:
-            out += "<span class=\"n\">\(ReportText.html(value.jsonText))</span>"
-        case .bool, .null:
-            out += "<span class=\"l\">\(value.jsonText)</span>"
         default:
-            out += ReportText.html(value.jsonText)
+            guard case .html = style else {
+                out += value.jsonText
+                break
+            }
+            switch value {
+            case .string: out += "<span class=\"s\">\(ReportText.html(value.jsonText))</span>"
+            case .int, .double: out += "<span class=\"n\">\(ReportText.html(value.jsonText))</span>"
+            case .bool, .null: out += "<span class=\"l\">\(value.jsonText)</span>"
+            default: out += ReportText.html(value.jsonText)
+            }
         }
         if isMarked { out += "</mark>" }
-    }
-
-    private static func writeText(_ value: JSONValue, indent: Int, to out: inout String) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let closePad = String(repeating: "  ", count: indent)
-        switch value {
-        case .object(let object) where !object.isEmpty:
-            out += "{\n"
-            for (index, key) in object.keys.sorted().enumerated() {
-                out += pad
-                JSONValue.writeString(key, to: &out)
-                out += ": "
-                if let child = object[key] { writeText(child, indent: indent + 1, to: &out) }
-                out += index < object.count - 1 ? ",\n" : "\n"
-            }
-            out += closePad + "}"
-        case .array(let values) where !values.isEmpty:
-            out += "[\n"
-            for (index, child) in values.enumerated() {
-                out += pad
-                writeText(child, indent: indent + 1, to: &out)
-                out += index < values.count - 1 ? ",\n" : "\n"
-            }
-            out += closePad + "]"
-        default:
-            out += value.jsonText
-        }
     }
 }
