@@ -537,4 +537,48 @@ import Testing
         let counts = { (lines: [String]) in lines.filter { !$0.hasPrefix("sig ") && !$0.hasPrefix("div ") && !$0.contains("|") } }
         #expect(counts(one) == counts(fromGenerator))
     }
+
+    /// A recorded production log is one long scenario: read in parts of a few commands, each part run on the
+    /// worlds the previous one left, it gives exactly what reading it whole gives, for any worker count.
+    @Test func aLongScenarioReadInPartsRunsAsIfWhole() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("log.jsonl")
+        let subject = LMSSubject()
+        var writer = try ScenarioWriter(path: path)
+        let generator = TrafficGenerator(seed: 77)
+        for index in 0..<20 {
+            for line in GeneratedSource.lines(generator.scenario(index), index: index) { try writer.write(line) }
+        }
+        // Twenty more generated scenarios in one world, one after the other: a log of about 1,400 commands.
+        var pieces = GeneratedSource(seed: 78, count: 20)
+        var parts: [ScenarioInput<LMSCommand>] = []
+        while let piece = try pieces.nextScenario() { parts.append(piece) }
+        let log = ScenarioComposer.concatenate(parts, id: "production-log", file: "log.jsonl", subject: subject)
+        for input in log.commands {
+            let (op, fields) = subject.encode(input.command)
+            try writer.write(ScenarioLine(scenario: log.id, seq: input.seq, at: input.at, op: op, fields: fields))
+        }
+        for index in 20..<30 {
+            for line in GeneratedSource.lines(generator.scenario(index), index: index) { try writer.write(line) }
+        }
+        try writer.close()
+
+        func reader(part: Int) throws -> ScenarioReader<LMSCommand> {
+            try ScenarioReader(path: path, displayName: "log.jsonl", maxPartCommands: part, decode: LMSCommandCodec.decode)
+        }
+        var counting = try reader(part: 50)
+        var logParts = 0
+        while let scenario = try counting.nextScenario() {
+            if scenario.id == "production-log" { logParts += 1 }
+        }
+        #expect(logParts == (log.commands.count + 49) / 50, "the log must really come in parts")
+
+        var whole = try reader(part: 1 << 20)
+        let expected = try await Self.storedRun(workers: 1, source: &whole)
+        #expect(expected.contains { $0.contains("production-log") }, "the log must diverge for the test to mean something")
+        for workers in [1, 3] {
+            var inParts = try reader(part: 50)
+            #expect(try await Self.storedRun(workers: workers, source: &inParts) == expected, "\(workers) workers")
+        }
+    }
 }

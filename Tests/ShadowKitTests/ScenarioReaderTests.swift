@@ -362,6 +362,62 @@ import Testing
         #expect(seen.map(\.2) == [0, 1, 2])
     }
 
+    // MARK: Long scenarios, in parts
+
+    static let longScenario: [String] = (1...7).map { seq in
+        line("long", seq: seq, at: "2026-11-24T10:0\(seq):00Z", op: "course.publish", #""courseId":7"#)
+    }
+
+    @Test func aLongScenarioComesInPartsWithOneOrdinal() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(Self.name, lines: [Self.create] + Self.longScenario
+                                                      + [Self.line("s-3", seq: 1, op: "course.publish", #""courseId":1"#)])
+        var reader = try ScenarioReader<LMSCommand>(path: path, displayName: Self.name, maxPartCommands: 3,
+                                                    decode: LMSCommandCodec.decode)
+        var parts: [ScenarioInput<LMSCommand>] = []
+        while let part = try reader.nextScenario() { parts.append(part) }
+        #expect(parts.map(\.id) == ["s-1", "long", "long", "long", "s-3"])
+        #expect(parts.map(\.ordinal) == [0, 1, 1, 1, 2])
+        #expect(parts.map { $0.commands.map(\.seq) } == [[1], [1, 2, 3], [4, 5, 6], [7], [1]])
+        #expect(parts.map(\.continues) == [false, true, true, false, false])
+        #expect(parts.map(\.continuesPrevious) == [false, false, true, true, false])
+        #expect(parts[2].commands.map(\.line) == [5, 6, 7])
+
+        var chained = ChainedSource<LMSCommand>([
+            try ScenarioReader(path: path, displayName: Self.name, maxPartCommands: 3, decode: LMSCommandCodec.decode),
+            try ScenarioReader(path: path, displayName: "again", maxPartCommands: 3, decode: LMSCommandCodec.decode),
+        ])
+        var ordinals: [Int] = []
+        while let part = try chained.nextScenario() { ordinals.append(part.ordinal) }
+        #expect(ordinals == [0, 1, 1, 1, 2, 3, 4, 4, 4, 5])
+    }
+
+    @Test func aLongScenarioIsCheckedAcrossItsParts() throws {
+        var lines = Self.longScenario
+        // Line 5 repeats seq 4, which ended the first part's look-ahead and started the second part.
+        lines[4] = Self.line("long", seq: 4, at: "2026-11-24T10:05:00Z", op: "course.publish", #""courseId":7"#)
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(Self.name, lines: lines)
+        var reader = try ScenarioReader<LMSCommand>(path: path, displayName: Self.name, maxPartCommands: 3,
+                                                    decode: LMSCommandCodec.decode)
+        #expect(try reader.nextScenario()?.commands.count == 3)
+        #expect(throws: ScenarioError(file: Self.name, line: 5,
+                                      message: "seq 4 is out of order (after seq 4 of scenario \"long\")")) {
+            _ = try reader.nextScenario()
+        }
+    }
+
+    @Test func findingALongScenarioByIDJoinsItsParts() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(Self.name, lines: Self.longScenario + [Self.create])
+        var reader = try ScenarioReader<LMSCommand>(path: path, displayName: Self.name, maxPartCommands: 2,
+                                                    decode: LMSCommandCodec.decode)
+        let long = try #require(try reader.scenario(withID: "long"))
+        #expect(long.commands.map(\.seq) == Array(1...7))
+        #expect(!long.continues && !long.continuesPrevious)
+        #expect(try reader.nextScenario()?.id == "s-1")
+    }
+
     // MARK: The fake subject's codec, used by the engine tests
 
     @Test func fakeSubjectRoundTripsThroughAFile() throws {

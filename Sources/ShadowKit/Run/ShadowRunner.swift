@@ -22,7 +22,8 @@ public struct ChainedSource<Command: Sendable>: ScenarioSource {
         while !sources.isEmpty {
             if var scenario = try sources[0].nextScenario() {
                 scenario.ordinal = ordinal
-                ordinal += 1
+                // The parts of a long scenario share its ordinal.
+                if !scenario.continues { ordinal += 1 }
                 return scenario
             }
             sources.removeFirst()
@@ -178,8 +179,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 var running = 0
                 var finished: [Int: BatchResult] = [:]
                 var nextToMerge = 0
+                var carried: Carry?
                 func collect(_ result: BatchResult) throws {
                     running -= 1
+                    if let carry = result.carry { carried = carry }
                     finished[result.index] = result
                     while let result = finished.removeValue(forKey: nextToMerge) {
                         try sink.consume(merger.merge(result, filled: filled))
@@ -191,15 +194,22 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     var batch: [ScenarioInput<Subject.Command>] = []
                     while batch.count < options.batchSize, let scenario = try source.nextScenario() {
                         batch.append(scenario)
+                        // The next part of this scenario starts the next batch, on the worlds this one leaves.
+                        if scenario.continues { break }
                     }
                     if batch.isEmpty { break }
-                    while running >= options.workers || submitted - nextToMerge >= window,
+                    // A batch that goes on with a scenario waits for the batch that ran its previous part.
+                    let continuesScenario = batch[0].continuesPrevious
+                    while running >= options.workers || submitted - nextToMerge >= window
+                            || (continuesScenario && running > 0),
                           let result = try await group.next() {
                         try collect(result)
                     }
+                    let carry = continuesScenario ? carried : nil
+                    carried = nil
                     let index = submitted
                     let work = self
-                    group.addTask { work.process(batch, index: index, filled: filled) }
+                    group.addTask { work.process(batch, index: index, filled: filled, carry: carry) }
                     submitted += 1
                     running += 1
                 }
@@ -231,6 +241,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var expiredRuleHits: [String: Int] = [:]
         /// Signatures whose examples earlier batches already supply: none are built for them.
         var filled: FilledSignatures?
+        /// The worlds of the batch's last scenario when it `continues` in the next batch.
+        var carry: Carry?
         /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
         /// that would have matched it.
         var shapes: [String: Shape] = [:]
@@ -260,18 +272,56 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var rank: Int
     }
 
-    func process(_ batch: [ScenarioInput<Subject.Command>], index: Int, filled: FilledSignatures? = nil) -> BatchResult {
+    /// The worlds and clock of a scenario that comes in parts, from the batch that ran one part to the batch
+    /// that runs the next. The runner starts that batch only after the first one finished, so the worlds are
+    /// never used by two tasks at once (hence `@unchecked`: worlds need not be `Sendable`).
+    final class Carry: @unchecked Sendable {
+        private var control: Subject.ControlWorld?
+        private var candidate: Subject.CandidateWorld?
+        let now: Double
+        let start: Double
+
+        init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, now: Double, start: Double) {
+            self.control = control
+            self.candidate = candidate
+            self.now = now
+            self.start = start
+        }
+
+        // Taken out, not copied: a world left here too would make the next part's first change copy it whole.
+        func takeControl() -> Subject.ControlWorld? {
+            defer { control = nil }
+            return control
+        }
+
+        func takeCandidate() -> Subject.CandidateWorld? {
+            defer { candidate = nil }
+            return candidate
+        }
+    }
+
+    func process(_ batch: [ScenarioInput<Subject.Command>], index: Int, filled: FilledSignatures? = nil,
+                 carry: Carry? = nil) -> BatchResult {
         var result = BatchResult(index: index, features: featureOrder.count)
         result.filled = filled
-        for scenario in batch { run(scenario, into: &result) }
+        var carry = carry
+        for scenario in batch {
+            carry = run(scenario, into: &result, continuing: scenario.continuesPrevious ? carry : nil)
+        }
+        result.carry = carry
         return result
     }
 
-    func run(_ scenario: ScenarioInput<Subject.Command>, into result: inout BatchResult) {
-        var control = subject.makeControlWorld()
-        var candidate = subject.makeCandidateWorld()
-        guard let start = scenario.commands.first?.at else { return }
-        var now = start
+    /// Applies a scenario (or one part of it, on the worlds `continuing` carries over) and compares; returns
+    /// the worlds when the scenario continues in another part. A scenario is counted at its last part.
+    @discardableResult
+    func run(_ scenario: ScenarioInput<Subject.Command>, into result: inout BatchResult,
+             continuing: Carry? = nil) -> Carry? {
+        guard let first = scenario.commands.first?.at else { return continuing }
+        var control = continuing?.takeControl() ?? subject.makeControlWorld()
+        var candidate = continuing?.takeCandidate() ?? subject.makeCandidateWorld()
+        let start = continuing?.start ?? first
+        var now = continuing?.now ?? first
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for input in scenario.commands {
@@ -314,8 +364,12 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 }
             }
         }
+        if scenario.continues {
+            return Carry(control: control, candidate: candidate, now: now, start: start)
+        }
         result.scenarios += 1
         result.scenarioSeconds += now - start
+        return nil
     }
 
     /// The feature a comparison counts under, and its position in the per-feature arrays.

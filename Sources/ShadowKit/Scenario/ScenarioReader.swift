@@ -20,12 +20,20 @@ public struct InputCommand<Command: Sendable>: Sendable {
 }
 
 /// All commands of one scenario, in `seq` order: the unit the runner applies to a fresh pair of worlds.
+///
+/// A scenario too long to hold at once (a recorded production log is one long scenario) comes in consecutive
+/// parts with the same id and ordinal: every part but the last `continues`, every part but the first
+/// `continuesPrevious`, and the runner applies each part to the worlds the one before left.
 public struct ScenarioInput<Command: Sendable>: Sendable {
     public var id: String
     public var file: String
     /// Position of this scenario in the whole input (0-based), the tiebreak that makes output order stable.
     public var ordinal: Int
     public var commands: [InputCommand<Command>]
+    /// More commands of this scenario follow, in the next part.
+    public var continues = false
+    /// This part goes on from the previous one, on its worlds.
+    public var continuesPrevious = false
 
     public init(id: String, file: String, ordinal: Int, commands: [InputCommand<Command>]) {
         self.id = id
@@ -38,11 +46,14 @@ public struct ScenarioInput<Command: Sendable>: Sendable {
 /// Streams scenarios out of a JSON Lines file, validating every line, without reading the file whole.
 ///
 /// A scenario's lines must be contiguous (the generator and recorders write them so); a scenario that comes
-/// back after another one started is refused rather than silently split into two worlds.
+/// back after another one started is refused rather than silently split into two worlds. A scenario longer
+/// than `maxPartCommands` is handed out in parts (see ``ScenarioInput``), so memory does not grow with it.
 public struct ScenarioReader<Command: Sendable> {
     public typealias Decode = @Sendable (ScenarioLine) throws(FieldError) -> Command
 
     public static var defaultMaxLineBytes: Int { 1 << 20 }
+    /// Commands per part of a long scenario: a few MB of decoded commands.
+    public static var defaultMaxPartCommands: Int { 16_384 }
 
     private let path: String
     private let displayName: String
@@ -55,13 +66,19 @@ public struct ScenarioReader<Command: Sendable> {
     private var lineNumber = 0
     private var seenScenarios: Set<String> = []
     private var pending: (ScenarioLine, Int)?
+    /// The last line of a scenario whose earlier part was handed out; `pending` holds its next line.
+    private var unfinished: ScenarioLine?
+    private let maxPartCommands: Int
     private var nextOrdinal: Int
     /// Number of lines read so far, blank ones included.
     public var linesRead: Int { lineNumber }
 
     /// Opens `path`; `firstOrdinal` continues ordinals across several input files.
     public init(path: String, displayName: String? = nil, firstOrdinal: Int = 0,
-                maxLineBytes: Int = ScenarioReader.defaultMaxLineBytes, decode: @escaping Decode) throws(ScenarioError) {
+                maxLineBytes: Int = ScenarioReader.defaultMaxLineBytes,
+                maxPartCommands: Int = ScenarioReader.defaultMaxPartCommands,
+                decode: @escaping Decode) throws(ScenarioError) {
+        self.maxPartCommands = max(1, maxPartCommands)
         self.path = path
         self.displayName = displayName ?? path
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -73,7 +90,7 @@ public struct ScenarioReader<Command: Sendable> {
         self.nextOrdinal = firstOrdinal
     }
 
-    /// The next scenario, or `nil` at the end of the file.
+    /// The next scenario (or part of a long one), or `nil` at the end of the file.
     public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
         let start: (ScenarioLine, Int)?
         if let pending {
@@ -83,35 +100,59 @@ public struct ScenarioReader<Command: Sendable> {
         }
         guard let (first, firstLine) = start else { return nil }
         pending = nil
-        guard seenScenarios.insert(first.scenario).inserted else {
-            throw error(firstLine, "scenario \"\(first.scenario)\" continues here after other scenarios; keep each scenario's lines together")
+        let continuing = unfinished
+        unfinished = nil
+        if let continuing {
+            try checkOrder(first, after: continuing, line: firstLine)
+        } else {
+            guard seenScenarios.insert(first.scenario).inserted else {
+                throw error(firstLine, "scenario \"\(first.scenario)\" continues here after other scenarios; keep each scenario's lines together")
+            }
         }
-        var commands = [try inputCommand(first, line: firstLine)]
+        var scenario = ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal,
+                                     commands: [try inputCommand(first, line: firstLine)])
+        scenario.continuesPrevious = continuing != nil
         var previous = first
         while let (line, number) = try nextLine() {
             guard line.scenario == first.scenario else {
                 pending = (line, number)
                 break
             }
-            guard line.seq > previous.seq else {
-                throw error(number, "seq \(line.seq) is out of order (after seq \(previous.seq) of scenario \"\(line.scenario)\")")
+            try checkOrder(line, after: previous, line: number)
+            if scenario.commands.count == maxPartCommands {
+                // The scenario goes on: hand out this part, and go on from this line next time.
+                pending = (line, number)
+                unfinished = previous
+                scenario.continues = true
+                return scenario
             }
-            guard line.at >= previous.at else {
-                throw error(number, "time goes backwards: \(Timestamp.format(line.at)) is before \(Timestamp.format(previous.at)) (seq \(previous.seq))")
-            }
-            commands.append(try inputCommand(line, line: number))
+            scenario.commands.append(try inputCommand(line, line: number))
             previous = line
         }
-        defer { nextOrdinal += 1 }
-        return ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal, commands: commands)
+        nextOrdinal += 1
+        return scenario
     }
 
-    /// Reads on to the scenario with this id; `nil` when the file has none.
+    /// Reads on to the scenario with this id, whole (its parts joined); `nil` when the file has none.
     public mutating func scenario(withID id: String) throws(ScenarioError) -> ScenarioInput<Command>? {
-        while let scenario = try nextScenario() {
-            if scenario.id == id { return scenario }
+        while var scenario = try nextScenario() {
+            guard scenario.id == id else { continue }
+            while scenario.continues, let part = try nextScenario() {
+                scenario.commands += part.commands
+                scenario.continues = part.continues
+            }
+            return scenario
         }
         return nil
+    }
+
+    private func checkOrder(_ line: ScenarioLine, after previous: ScenarioLine, line number: Int) throws(ScenarioError) {
+        guard line.seq > previous.seq else {
+            throw error(number, "seq \(line.seq) is out of order (after seq \(previous.seq) of scenario \"\(line.scenario)\")")
+        }
+        guard line.at >= previous.at else {
+            throw error(number, "time goes backwards: \(Timestamp.format(line.at)) is before \(Timestamp.format(previous.at)) (seq \(previous.seq))")
+        }
     }
 
     private func error(_ line: Int, _ message: String) -> ScenarioError {
