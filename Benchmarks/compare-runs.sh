@@ -4,6 +4,7 @@
 #
 #   Benchmarks/compare-runs.sh OLD_BIN NEW_BIN           # e.g. a build of an earlier commit, and .build/release/shadowgate
 #   SCENARIOS=3000 SEED=20261125 WORKERS=2 Benchmarks/compare-runs.sh OLD_BIN NEW_BIN
+#   INPUT=log.jsonl Benchmarks/compare-runs.sh OLD_BIN NEW_BIN   # a scenario file instead of generated traffic
 #
 # Exits 0 when both agree, 1 when they differ (the dumps are left in the printed directory), 64 on bad usage.
 set -euo pipefail
@@ -31,7 +32,12 @@ QUERIES=(
 for side in old new; do
     bin="$1"; [[ "$side" == new ]] && bin="$2"
     # From the repository root, so that both use the shipped scenarios/ rules; the day is fixed for expiry.
-    (cd "$ROOT" && "$bin" run --generate "${SCENARIOS:-3000}" --seed "${SEED:-20261125}" --workers "${WORKERS:-2}" \
+    if [[ -n "${INPUT:-}" ]]; then
+        input=(--input "$(cd "$(dirname "$INPUT")" && pwd)/$(basename "$INPUT")")
+    else
+        input=(--generate "${SCENARIOS:-3000}" --seed "${SEED:-20261125}")
+    fi
+    (cd "$ROOT" && "$bin" run "${input[@]}" --workers "${WORKERS:-2}" \
         --day 2026-11-25 --db "$WORK/$side.sqlite" --json > "$WORK/$side.json") || true
     for query in "${QUERIES[@]}"; do
         sqlite3 "$WORK/$side.sqlite" "$query"
