@@ -120,6 +120,48 @@ import Testing
         #expect(try store.verifyLedger() == .intact(count: 2))
     }
 
+    @Test func deletingAFreezeRowByHandLiftsNothingAndIsReported() throws {
+        let (store, entries) = try Self.filledStore()
+        let freezeEntry = try #require(entries.last)
+        try store.write { db in try db.execute(sql: "DELETE FROM feature_freezes WHERE feature = 'enrollment_service'") }
+        // Still frozen: the ledger says so, and advance asks freeze(of:).
+        #expect(try store.freeze(of: "enrollment_service") == FeatureFreeze(
+            feature: "enrollment_service", frozenAt: "2026-11-24T11:00:00.000Z", actor: "oncall:ana", reason: "rollback"))
+        #expect(try store.freezes().map(\.feature) == ["enrollment_service"])
+        let again = try store.freeze(feature: "enrollment_service", at: Self.start, actor: "x", reason: "y")
+        #expect(!again.created)
+        guard case .broken(let sequence, let reason) = try store.verifyLedger() else {
+            Issue.record("a deleted freeze row must break verification")
+            return
+        }
+        #expect(sequence == freezeEntry.sequence)
+        #expect(reason.contains("enrollment_service") && reason.contains("feature_freezes has no row"), "\(reason)")
+        // unfreeze lifts it the proper way, with a ledger entry, and the two agree again.
+        let lifted = try #require(try store.unfreeze(feature: "enrollment_service", at: Self.start, actor: "bob",
+                                                     reason: "fixed"))
+        #expect(lifted.lifted.actor == "oncall:ana")
+        #expect(try store.freeze(of: "enrollment_service") == nil)
+        #expect(try store.verifyLedger() == .intact(count: 5))
+    }
+
+    @Test func aFreezeRowAddedByHandFreezesButIsReported() throws {
+        let (store, _) = try Self.filledStore()
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT INTO feature_freezes (feature, frozen_at, actor, reason)
+                VALUES ('grading_service', '2026-11-24T12:00:00.000Z', 'someone', 'by hand')
+                """)
+        }
+        #expect(try store.freeze(of: "grading_service")?.reason == "by hand")
+        #expect(try store.freezes().map(\.feature) == ["enrollment_service", "grading_service"])
+        guard case .broken(let sequence, let reason) = try store.verifyLedger() else {
+            Issue.record("a freeze row without a ledger entry must break verification")
+            return
+        }
+        #expect(sequence == 4)
+        #expect(reason.contains("feature_freezes holds grading_service"), "\(reason)")
+    }
+
     @Test func freezesSurviveReopeningTheFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite")

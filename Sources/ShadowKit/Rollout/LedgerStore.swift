@@ -56,6 +56,8 @@ extension Store {
     }
 
     /// Checks the stored chain with ``Ledger/verify(_:)``; a row that cannot be read back breaks it there.
+    /// An intact chain must also agree with `feature_freezes`: a freeze row the ledger does not show, or a
+    /// freeze in the ledger without its row, means the table was edited by hand.
     public func verifyLedger() throws(StoreError) -> LedgerVerification {
         let rows = try ledgerRows()
         var entries: [LedgerEntry] = []
@@ -67,22 +69,68 @@ extension Store {
             }
             entries.append(entry)
         }
-        return Ledger.verify(entries)
-    }
-
-    /// The freeze on `feature`, if any.
-    public func freeze(of feature: String) throws(StoreError) -> FeatureFreeze? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feature_freezes WHERE feature = ?", arguments: [feature])
-                .map(Self.decodeFreeze)
+        let chain = Ledger.verify(entries)
+        guard case .intact = chain else { return chain }
+        return try read { db in
+            let table = Set(try String.fetchAll(db, sql: "SELECT feature FROM feature_freezes"))
+            let ledger = try Self.ledgerFreezes(db)
+            for (feature, frozen) in ledger.sorted(by: { $0.value.sequence < $1.value.sequence })
+            where !table.contains(feature) {
+                return .broken(atSequence: frozen.sequence, reason: "this entry froze \(feature) and no unfreeze "
+                               + "followed, but feature_freezes has no row for it: the table was altered (advance "
+                               + "still treats \(feature) as frozen)")
+            }
+            for feature in table.sorted() where ledger[feature] == nil {
+                return .broken(atSequence: entries.last?.sequence ?? 0, reason: "feature_freezes holds \(feature), "
+                               + "which the ledger does not show frozen: the table was altered")
+            }
+            return chain
         }
     }
 
-    /// Every freeze, by feature name.
+    /// The freeze on `feature`, if any: its `feature_freezes` row, or else a freeze the ledger shows without
+    /// a row (deleting the row by hand does not lift a freeze; only `unfreeze` does).
+    public func freeze(of feature: String) throws(StoreError) -> FeatureFreeze? {
+        try read { db in try Self.currentFreeze(of: feature, db) }
+    }
+
+    /// Every freeze, by feature name, counted as ``freeze(of:)`` counts them.
     public func freezes() throws(StoreError) -> [FeatureFreeze] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM feature_freezes ORDER BY feature").map(Self.decodeFreeze)
+            var freezes = try Self.ledgerFreezes(db).mapValues(\.freeze)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM feature_freezes") {
+                let freeze = Self.decodeFreeze(row)
+                freezes[freeze.feature] = freeze
+            }
+            return freezes.values.sorted { $0.feature < $1.feature }
         }
+    }
+
+    static func currentFreeze(of feature: String, _ db: Database) throws -> FeatureFreeze? {
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM feature_freezes WHERE feature = ?", arguments: [feature]) {
+            return decodeFreeze(row)
+        }
+        return try ledgerFreezes(db)[feature]?.freeze
+    }
+
+    /// Features the ledger shows frozen: a `freeze` entry with no `unfreeze` after it, and that entry's sequence.
+    static func ledgerFreezes(_ db: Database) throws -> [String: (freeze: FeatureFreeze, sequence: Int)] {
+        var frozen: [String: (freeze: FeatureFreeze, sequence: Int)] = [:]
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT sequence, at, actor, action, feature, reason FROM ledger
+            WHERE action IN ('freeze', 'unfreeze') ORDER BY sequence
+            """)
+        for row in rows {
+            let feature: String = row["feature"]
+            let action: String = row["action"]
+            if action == LedgerAction.freeze.rawValue {
+                frozen[feature] = (FeatureFreeze(feature: feature, frozenAt: row["at"], actor: row["actor"],
+                                                 reason: row["reason"]), row["sequence"])
+            } else {
+                frozen[feature] = nil
+            }
+        }
+        return frozen
     }
 
     /// Freezes `feature` and appends a `freeze` entry, unless it is frozen already (then nothing is written
@@ -91,8 +139,7 @@ extension Store {
         throws(StoreError) -> (freeze: FeatureFreeze, created: Bool, entry: LedgerEntry?)
     {
         try write { db in
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM feature_freezes WHERE feature = ?",
-                                               arguments: [feature]).map(Self.decodeFreeze) {
+            if let existing = try Self.currentFreeze(of: feature, db) {
                 return (existing, false, nil)
             }
             let freeze = FeatureFreeze(feature: feature, frozenAt: LedgerEntry.canonicalTimestamp(at), actor: actor,
@@ -113,8 +160,7 @@ extension Store {
         throws(StoreError) -> (lifted: FeatureFreeze, entry: LedgerEntry)?
     {
         try write { db in
-            guard let existing = try Row.fetchOne(db, sql: "SELECT * FROM feature_freezes WHERE feature = ?",
-                                                  arguments: [feature]).map(Self.decodeFreeze) else { return nil }
+            guard let existing = try Self.currentFreeze(of: feature, db) else { return nil }
             try db.execute(sql: "DELETE FROM feature_freezes WHERE feature = ?", arguments: [feature])
             let evidence = JSONValue.object([
                 "liftedFreeze": .object([
