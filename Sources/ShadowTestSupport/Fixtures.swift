@@ -29,6 +29,8 @@ public enum Fixtures {
         -> [(control: Subject.Outcome?, candidate: Subject.Outcome?)] {
         var outcomes: [(control: Subject.Outcome?, candidate: Subject.Outcome?)] = []
         while let scenario = try source.nextScenario() {
+            // Fresh worlds per item: right for whole scenarios only, which is all these tests read.
+            precondition(!scenario.continues && !scenario.continuesPrevious, "a part of a long scenario")
             var control = subject.makeControlWorld()
             var candidate = subject.makeCandidateWorld()
             var now = scenario.commands.first?.at ?? 0

@@ -490,14 +490,15 @@ import Testing
     }
 
     /// Runs into a store and returns the digest plus everything stored, minus ids and timings.
-    static func storedRun(workers: Int, source: inout some ScenarioSource<LMSCommand>) async throws -> [String] {
+    static func storedRun(workers: Int, batchSize: Int = 8,
+                          source: inout some ScenarioSource<LMSCommand>) async throws -> [String] {
         let store = try Fixtures.memoryStore()
         let runId = try store.beginRun(RunMetadata(subject: "lms", startedAt: Fixtures.start, seed: 1, inputs: [], config: [:],
                                                    toolVersion: "test", workers: workers))
         var sink = store.sink(runId: runId)
         let rules = try AcceptedRules.load(path: AcceptedRulesTests.shippedRulesPath)
         let totals = try await ShadowRunner(subject: LMSSubject(), options: Fixtures.options(workers: workers, accepted: rules,
-                                                                                             examplesPerSignature: 3, batchSize: 8))
+                                                                                             examplesPerSignature: 3, batchSize: batchSize))
             .run(&source, sink: &sink)
         try store.completeRun(runId, totals: totals, finishedAt: Fixtures.start, duration: 0)
         return Self.digest(totals, RecordingSink())
@@ -539,46 +540,51 @@ import Testing
     }
 
     /// A recorded production log is one long scenario: read in parts of a few commands, each part run on the
-    /// worlds the previous one left, it gives exactly what reading it whole gives, for any worker count.
-    @Test func aLongScenarioReadInPartsRunsAsIfWhole() async throws {
+    /// worlds the previous one left, it gives exactly what reading it whole gives, for any worker count and
+    /// batch size, with long scenarios back to back and one as the very last item.
+    @Test func longScenariosReadInPartsRunAsIfWhole() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("log.jsonl")
         let subject = LMSSubject()
-        var writer = try ScenarioWriter(path: path)
         let generator = TrafficGenerator(seed: 77)
-        for index in 0..<20 {
-            for line in GeneratedSource.lines(generator.scenario(index), index: index) { try writer.write(line) }
+        func short(_ range: Range<Int>) -> [ScenarioLine] {
+            range.flatMap { GeneratedSource.lines(generator.scenario($0), index: $0) }
         }
-        // Twenty more generated scenarios in one world, one after the other: a log of about 1,400 commands.
-        var pieces = GeneratedSource(seed: 78, count: 20)
-        var parts: [ScenarioInput<LMSCommand>] = []
-        while let piece = try pieces.nextScenario() { parts.append(piece) }
-        let log = ScenarioComposer.concatenate(parts, id: "production-log", file: "log.jsonl", subject: subject)
-        for input in log.commands {
-            let (op, fields) = subject.encode(input.command)
-            try writer.write(ScenarioLine(scenario: log.id, seq: input.seq, at: input.at, op: op, fields: fields))
+        /// `count` generated scenarios in one world, one after the other.
+        func long(_ id: String, seed: UInt64, count: Int) throws -> [ScenarioLine] {
+            var pieces = GeneratedSource(seed: seed, count: count)
+            var parts: [ScenarioInput<LMSCommand>] = []
+            while let piece = try pieces.nextScenario() { parts.append(piece) }
+            return ScenarioComposer.concatenate(parts, id: id, file: "log.jsonl", subject: subject).commands.map { input in
+                let (op, fields) = subject.encode(input.command)
+                return ScenarioLine(scenario: id, seq: input.seq, at: input.at, op: op, fields: fields)
+            }
         }
-        for index in 20..<30 {
-            for line in GeneratedSource.lines(generator.scenario(index), index: index) { try writer.write(line) }
+        let logA = try long("log-a", seed: 78, count: 12)
+        var writer = try ScenarioWriter(path: path)
+        for line in short(0..<3) + logA + (try long("log-b", seed: 79, count: 6)) + short(3..<5)
+            + (try long("log-c", seed: 80, count: 8)) {
+            try writer.write(line)
         }
         try writer.close()
+        let first = logA.count
 
         func reader(part: Int) throws -> ScenarioReader<LMSCommand> {
             try ScenarioReader(path: path, displayName: "log.jsonl", maxPartCommands: part, decode: LMSCommandCodec.decode)
         }
         var counting = try reader(part: 50)
-        var logParts = 0
-        while let scenario = try counting.nextScenario() {
-            if scenario.id == "production-log" { logParts += 1 }
-        }
-        #expect(logParts == (log.commands.count + 49) / 50, "the log must really come in parts")
+        var parts: [String] = []
+        while let scenario = try counting.nextScenario() { parts.append(scenario.id) }
+        #expect(parts.filter { $0 == "log-a" }.count == (first + 49) / 50, "the logs must really come in parts")
+        #expect(parts.last == "log-c")
 
         var whole = try reader(part: 1 << 20)
         let expected = try await Self.storedRun(workers: 1, source: &whole)
-        #expect(expected.contains { $0.contains("production-log") }, "the log must diverge for the test to mean something")
-        for workers in [1, 3] {
-            var inParts = try reader(part: 50)
-            #expect(try await Self.storedRun(workers: workers, source: &inParts) == expected, "\(workers) workers")
+        #expect(expected.contains { $0.contains("log-a") }, "the logs must diverge for the test to mean something")
+        for (workers, batchSize, part) in [(1, 8, 50), (3, 8, 50), (4, 1, 7), (2, 3, 1), (2, 256, 13)] {
+            var inParts = try reader(part: part)
+            #expect(try await Self.storedRun(workers: workers, batchSize: batchSize, source: &inParts) == expected,
+                    "\(workers) workers, batches of \(batchSize), parts of \(part)")
         }
     }
 }

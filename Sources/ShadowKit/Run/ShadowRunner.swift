@@ -205,6 +205,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                           let result = try await group.next() {
                         try collect(result)
                     }
+                    // A source must hand out a scenario's parts one after the other (ScenarioReader does).
+                    precondition(!continuesScenario || carried != nil, "a scenario part with no part before it")
                     let carry = continuesScenario ? carried : nil
                     carried = nil
                     let index = submitted
@@ -214,6 +216,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     running += 1
                 }
                 while let result = try await group.next() { try collect(result) }
+                precondition(carried == nil, "the input ended inside a scenario that was to continue")
             }
         } catch {
             try? sink.finish()
