@@ -338,21 +338,34 @@ struct LedgerCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
     @Option(name: .long, help: "List only this feature's entries (verification always covers the whole chain).")
     var feature: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "With --verify: the hash of the last entry as seen before (printed as 'Head:'); it must still be in the chain.",
+        discussion: "A chain with entries cut off its end is otherwise still intact.", valueName: "hash"))
+    var anchor: String?
 
     func validate() throws {
         if let feature { try validateFeature(feature) }
+        if let anchor {
+            guard verify else { throw ValidationError("--anchor needs --verify") }
+            guard anchor.count == 64, anchor.allSatisfy(\.isHexDigit) else {
+                throw ValidationError("--anchor: \"\(anchor)\" is not a ledger hash (64 hex digits)")
+            }
+        }
     }
 
     func run() throws {
         let store = try database.existingStore()
-        let rows = try store.ledgerRows().filter { row in
+        let all = try store.ledgerRows()
+        let rows = all.filter { row in
             guard let feature else { return true }
             return row.entry?.feature == feature
         }
-        let verification = verify ? try store.verifyLedger() : nil
+        let verification = verify ? try store.verifyLedger(anchor: anchor) : nil
+        let head = all.last?.entry?.hash
         if json {
             var document: [String: JSONValue] = ["entries": .array(rows.map(Self.json))]
             if let verification { document["verification"] = Self.json(verification) }
+            if let head { document["head"] = .string(head) }
             print(JSONValue.object(document).jsonText)
         } else {
             var table: [[String]] = [["#", "at", "actor", "action", "feature", "stage", "reason"]]
@@ -371,7 +384,10 @@ struct LedgerCommand: ParsableCommand {
                 print(Format.table(table, rightAligned: [0]), terminator: "")
             }
             switch verification {
-            case .intact(let count): print("Ledger intact: \(count) entr\(count == 1 ? "y" : "ies"), hash chain verified.")
+            case .intact(let count):
+                print("Ledger intact: \(count) entr\(count == 1 ? "y" : "ies"), hash chain verified"
+                      + (anchor == nil ? "." : ", anchor found."))
+                if let head { print("Head: \(head) (keep it; --verify --anchor HEAD detects entries cut off the end)") }
             case let .broken(sequence, reason): print("LEDGER BROKEN at entry \(sequence): \(reason)")
             case nil: break
             }

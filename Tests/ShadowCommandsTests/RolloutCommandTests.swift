@@ -316,6 +316,33 @@ struct RolloutCommandTests {
         #expect(removed.stdout.contains("LEDGER BROKEN at entry 2: entry 2 is missing"))
     }
 
+    @Test func ledgerAnchorDetectsEntriesCutOffTheEnd() throws {
+        for reason in ["one", "two"] {
+            _ = try shadowgate(["freeze", "domain_events", "--reason", reason, "--db", "db.sqlite"])
+            _ = try shadowgate(["unfreeze", "domain_events", "--reason", reason, "--db", "db.sqlite"])
+        }
+        let listed = try shadowgate(["ledger", "--db", "db.sqlite", "--verify"])
+        let headLine = try #require(listed.stdout.split(separator: "\n").first { $0.hasPrefix("Head: ") })
+        let head = String(headLine.dropFirst("Head: ".count).prefix(64))
+        let json = try JSONValue.parse(Array(try shadowgate(["ledger", "--db", "db.sqlite", "--json"]).stdoutData))
+        #expect(json["head"] == .string(head))
+
+        let anchored = try shadowgate(["ledger", "--db", "db.sqlite", "--verify", "--anchor", head])
+        #expect(anchored.status == 0)
+        #expect(anchored.stdout.contains("Ledger intact: 4 entries, hash chain verified, anchor found."))
+        // Cutting the last entries leaves an intact chain: only the anchor shows what is gone.
+        _ = try CLI.sqlite(database, "DELETE FROM ledger WHERE sequence >= 3")
+        #expect(try shadowgate(["ledger", "--db", "db.sqlite", "--verify"]).status == 0)
+        let cut = try shadowgate(["ledger", "--db", "db.sqlite", "--verify", "--anchor", head])
+        #expect(cut.status == 1)
+        #expect(cut.stdout.contains("LEDGER BROKEN at entry 3: no entry has the anchor hash \(head)"))
+
+        let bad = try shadowgate(["ledger", "--db", "db.sqlite", "--verify", "--anchor", "abc"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("not a ledger hash"))
+        #expect(try shadowgate(["ledger", "--db", "db.sqlite", "--anchor", head]).status == 64)
+    }
+
     // MARK: monitor
 
     func insertFailures(events: Int, failedJobs: Int, run: Int64) throws {
