@@ -100,9 +100,10 @@ public enum ReportBuilder {
     private static func buildUnchecked(store: Store, runId requested: Int64?, options: ReportOptions) throws -> ReportModel {
         let database = options.databaseLabel ?? store.path
         guard let runId = try requested ?? store.latestRunId() else { throw ReportError.noRuns(database: database) }
-        guard let header = try store.runHeader(runId: runId), let run = try store.run(id: runId) else {
+        guard let run = try store.run(id: runId) else {
             throw ReportError.noSuchRun(id: runId, database: database)
         }
+        let header = run.header
         let decision = options.gate?.evaluate(run, features: [])
         let rows = try store.signatureRows(runId: runId)
         let baseline = try options.baselineRunId ?? store.previousCompleteRunId(before: runId)

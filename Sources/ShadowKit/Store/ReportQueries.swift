@@ -91,18 +91,20 @@ extension Store {
     /// The `runs` row of `runId`, or nil when there is no such run.
     public func runHeader(runId: Int64) throws(StoreError) -> RunHeaderRow? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runId]) else {
-                return nil
-            }
-            let seed: Int64? = row["seed"]
-            return RunHeaderRow(
-                id: row["id"], status: RunStatus(rawValue: row["status"]) ?? .aborted, error: row["error"],
-                subject: row["subject"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-                durationSeconds: row["duration_seconds"], seed: seed.map { UInt64(bitPattern: $0) },
-                inputs: Self.strings(row["inputs"]), config: Self.stringMap(row["config"]),
-                toolVersion: row["tool_version"], workers: row["workers"], commands: row["commands"],
-                scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"])
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [runId]).map(Self.runHeader)
         }
+    }
+
+    /// Decodes a `runs` row; an unknown status reads as aborted (it never counts).
+    static func runHeader(_ row: Row) -> RunHeaderRow {
+        let seed: Int64? = row["seed"]
+        return RunHeaderRow(
+            id: row["id"], status: RunStatus(rawValue: row["status"]) ?? .aborted, error: row["error"],
+            subject: row["subject"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            durationSeconds: row["duration_seconds"], seed: seed.map { UInt64(bitPattern: $0) },
+            inputs: strings(row["inputs"]), config: stringMap(row["config"]),
+            toolVersion: row["tool_version"], workers: row["workers"], commands: row["commands"],
+            scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"])
     }
 
     /// The signatures of a run, most frequent first (ties by id, so the order is stable).

@@ -1,34 +1,42 @@
 import Foundation
 import GRDB
 
-/// A run as read back from the database, with what the gate and reports need.
+/// A run as read back from the database: its `runs` row, and the per-feature counts and latency the gate and
+/// reports need.
 public struct StoredRun: Sendable {
-    public var id: Int64
-    public var status: RunStatus
-    public var error: String?
-    public var startedAt: String
-    public var scenarioSeconds: Double
-    public var commands: Int
-    public var scenarios: Int
+    public var header: RunHeaderRow
     public var features: [String: FeatureCounts]
     public var featureOrder: [String]
     public var controlLatency: [String: LatencySummary]
     public var candidateLatency: [String: LatencySummary]
 
-    public init(id: Int64, status: RunStatus, error: String? = nil, startedAt: String = "", scenarioSeconds: Double,
-                commands: Int = 0, scenarios: Int = 0, features: [String: FeatureCounts], featureOrder: [String],
+    public var id: Int64 { header.id }
+    public var status: RunStatus { header.status }
+    public var error: String? { header.error }
+    public var startedAt: String { header.startedAt }
+    public var scenarioSeconds: Double { header.scenarioSeconds }
+    public var commands: Int { header.commands }
+    public var scenarios: Int { header.scenarios }
+
+    public init(header: RunHeaderRow, features: [String: FeatureCounts], featureOrder: [String],
                 controlLatency: [String: LatencySummary] = [:], candidateLatency: [String: LatencySummary] = [:]) {
-        self.id = id
-        self.status = status
-        self.error = error
-        self.startedAt = startedAt
-        self.scenarioSeconds = scenarioSeconds
-        self.commands = commands
-        self.scenarios = scenarios
+        self.header = header
         self.features = features
         self.featureOrder = featureOrder
         self.controlLatency = controlLatency
         self.candidateLatency = candidateLatency
+    }
+
+    /// A run with only what the gate reads set (the rest of its `runs` row left blank), for tests and tools.
+    public init(id: Int64, status: RunStatus, error: String? = nil, startedAt: String = "", scenarioSeconds: Double,
+                commands: Int = 0, scenarios: Int = 0, features: [String: FeatureCounts], featureOrder: [String],
+                controlLatency: [String: LatencySummary] = [:], candidateLatency: [String: LatencySummary] = [:]) {
+        self.init(header: RunHeaderRow(id: id, status: status, error: error, subject: "", startedAt: startedAt,
+                                       finishedAt: nil, durationSeconds: nil, seed: nil, inputs: [], config: [:],
+                                       toolVersion: "", workers: 0, commands: commands, scenarios: scenarios,
+                                       scenarioSeconds: scenarioSeconds),
+                  features: features, featureOrder: featureOrder, controlLatency: controlLatency,
+                  candidateLatency: candidateLatency)
     }
 }
 
@@ -43,11 +51,8 @@ extension Store {
                 row = try Row.fetchOne(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT 1")
             }
             guard let row else { return nil }
-            let runId: Int64 = row["id"]
-            var run = StoredRun(id: runId, status: RunStatus(rawValue: row["status"]) ?? .aborted, error: row["error"],
-                                startedAt: row["started_at"], scenarioSeconds: row["scenario_seconds"],
-                                commands: row["commands"], scenarios: row["scenarios"], features: [:], featureOrder: [],
-                                controlLatency: [:], candidateLatency: [:])
+            var run = StoredRun(header: Self.runHeader(row), features: [:], featureOrder: [])
+            let runId = run.id
             for stat in try Row.fetchAll(db, sql: "SELECT * FROM feature_stats WHERE run_id = ? ORDER BY rowid", arguments: [runId]) {
                 var c = FeatureCounts()
                 c.comparisons = stat["comparisons"]
