@@ -9,9 +9,9 @@ import Foundation
 /// which bounds memory. One waiting batch is enough to keep the writer busy: with more, a 1M-command run's
 /// peak memory grew by 35 MiB (4 waiting) for no gain in speed.
 ///
-/// `finish` must be called once the last batch is consumed (``ShadowRunner`` always does): until then the
-/// writer thread waits for more, and it keeps the sink alive. Batches are written in the order they were consumed. After a write
-/// error nothing more is written, and the error is thrown from the next `consume` or from `finish`.
+/// Batches are written in the order they were consumed. After a write error nothing more is written, and the
+/// error is thrown from the next `consume` or from `finish`. `finish` must be called once the last batch is
+/// consumed (``ShadowRunner`` always does): until then the writer thread waits for more and keeps the sink alive.
 public final class BackgroundSink<Base: RunSink & Sendable>: RunSink, @unchecked Sendable {
     // Everything below is guarded by `condition`, except `base`, which only the writer thread touches.
     private let condition = NSCondition()
