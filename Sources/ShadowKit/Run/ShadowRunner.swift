@@ -400,17 +400,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
             if candidateCode != nil { result.counts[place.index].candidateRejections += 1 }
-            guard !subject.behavioursEqual(a, b) else {
-                result.counts[place.index].matches += 1
-                return
-            }
-            var builder = DiffBuilder(comparator: options.comparator)
-            subject.diffBehaviour(a, b, into: &builder)
-            let diff = builder.entries
-            guard !diff.isEmpty else {
-                result.counts[place.index].matches += 1
-                return
-            }
+            guard let diff = differences(subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) },
+                                         place, &result) else { return }
             let controlCode = subject.rejectionCode(a)
             let kind: DivergenceKind
             if (controlCode == nil) != (candidateCode == nil) {
@@ -430,20 +421,24 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                                     _ result: inout BatchResult) {
         result.counts[place.index].comparisons += 1
-        guard !subject.sideEffectsEqual(a, b) else {
-            result.counts[place.index].matches += 1
-            return
-        }
-        var builder = DiffBuilder(comparator: options.comparator)
-        subject.diffSideEffects(a, b, into: &builder)
-        let diff = builder.entries
-        guard !diff.isEmpty else {
-            result.counts[place.index].matches += 1
-            return
-        }
+        guard let diff = differences(subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) },
+                                     place, &result) else { return }
         record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
                controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
                &result)
+    }
+
+    /// The differences under the comparator's rules, or `nil` (counted as a match) when the typed equality
+    /// or the rules find none; `walk` runs only when the typed values differ.
+    private func differences(_ equal: Bool, _ walk: (inout DiffBuilder) -> Void, _ place: Place,
+                             _ result: inout BatchResult) -> [DiffEntry]? {
+        if !equal {
+            var builder = DiffBuilder(comparator: options.comparator)
+            walk(&builder)
+            if !builder.entries.isEmpty { return builder.entries }
+        }
+        result.counts[place.index].matches += 1
+        return nil
     }
 
     private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
