@@ -129,12 +129,9 @@ public struct StoreSink: RunSink, Sendable {
             guard !batch.sideEffects.isEmpty else { return }
             // The side-effect tables get a row per candidate event, transition and failed job - most of what a
             // run writes - so they are inserted many rows per statement, bound through SQLite's C API.
-            var event = try BulkInsert(db, runId: runId, table: "domain_event_log",
-                                       textColumns: ["event_name", "payload", "occurred_at"])
-            var transition = try BulkInsert(db, runId: runId, table: "state_transitions",
-                                            textColumns: ["entity", "entity_id", "from_state", "to_state", "transitioned_at"])
-            var failed = try BulkInsert(db, runId: runId, table: "failed_jobs",
-                                        textColumns: ["job", "event", "exception", "failed_at"])
+            var event = try BulkInsert(db, runId: runId, table: "domain_event_log")
+            var transition = try BulkInsert(db, runId: runId, table: "state_transitions")
+            var failed = try BulkInsert(db, runId: runId, table: "failed_jobs")
             for row in batch.sideEffects {
                 let at = StoreTime.text(row.at)
                 let seq = Int64(row.seq)
@@ -177,11 +174,15 @@ struct BulkInsert {
     private var spans: [Range<Int>] = []
     private var seqs: [Int64] = []
 
-    init(_ db: Database, runId: Int64, table: String, textColumns: [String]) throws {
+    /// `table` is one of ``Store/sideEffectTables``, whose text columns it fills in their order.
+    init(_ db: Database, runId: Int64, table: String) throws {
         self.db = db
         self.runId = runId
         self.table = table
-        self.textColumns = textColumns
+        guard let columns = Store.sideEffectTables.first(where: { $0.0 == table })?.1 else {
+            preconditionFailure("\(table) is not one of Store.sideEffectTables")
+        }
+        self.textColumns = columns
         fullStatement = try db.cachedStatement(sql: Self.sql(table, textColumns, rows: Self.rowsPerStatement))
         bytes.reserveCapacity(Self.rowsPerStatement * 128)
     }
