@@ -33,6 +33,21 @@ import Testing
         return sides + zip(sides, sides.dropFirst()).map { ($0.0, $1.1) }
     }
 
+    /// Both typed diffs of a pair against their tree diffs: what disagrees, and whether the pair differs at all.
+    static func compare(_ a: Outcome, _ b: Outcome, _ subject: LMSSubject,
+                        _ comparator: OutcomeComparator) -> (wrong: [String], differ: Bool) {
+        var behaviour = DiffBuilder(comparator: comparator)
+        subject.diffBehaviour(a, b, into: &behaviour)
+        let expectedBehaviour = comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
+        var sideEffects = DiffBuilder(comparator: comparator)
+        subject.diffSideEffects(a, b, into: &sideEffects)
+        let expectedSideEffects = comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
+        var wrong: [String] = []
+        if behaviour.entries != expectedBehaviour { wrong.append("\(behaviour.entries) != \(expectedBehaviour)") }
+        if sideEffects.entries != expectedSideEffects { wrong.append("\(sideEffects.entries) != \(expectedSideEffects)") }
+        return (wrong, !expectedBehaviour.isEmpty || !expectedSideEffects.isEmpty)
+    }
+
     @Test(arguments: ruleSets.indices)
     func typedDiffEqualsTreeDiff(_ ruleSet: Int) throws {
         let (name, rules) = Self.ruleSets[ruleSet]
@@ -41,18 +56,9 @@ import Testing
         var differing = 0
         var wrong: [String] = []
         for (a, b) in try Self.outcomePairs() {
-            var behaviour = DiffBuilder(comparator: comparator)
-            subject.diffBehaviour(a, b, into: &behaviour)
-            let expectedBehaviour = comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
-            if behaviour.entries != expectedBehaviour { wrong.append("\(behaviour.entries) != \(expectedBehaviour)") }
-
-            var sideEffects = DiffBuilder(comparator: comparator)
-            subject.diffSideEffects(a, b, into: &sideEffects)
-            let expectedSideEffects = comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
-            if sideEffects.entries != expectedSideEffects {
-                wrong.append("\(sideEffects.entries) != \(expectedSideEffects)")
-            }
-            if !expectedBehaviour.isEmpty || !expectedSideEffects.isEmpty { differing += 1 }
+            let check = Self.compare(a, b, subject, comparator)
+            wrong += check.wrong
+            if check.differ { differing += 1 }
         }
         #expect(wrong.isEmpty, "rules \(name): \(wrong.count) pairs differ, first: \(wrong.first ?? "")")
         // Not vacuous: many pairs differ under every rule set.
@@ -66,22 +72,13 @@ import Testing
         let (name, rules) = Self.ruleSets[ruleSet]
         let subject = LMSSubject()
         let comparator = OutcomeComparator(rules: rules)
-        var random = SplitMix(seed: 20_261_125 &+ UInt64(ruleSet))
+        var random = RandomOutcomes(seed: 20_261_125 &+ UInt64(ruleSet))
         var wrong: [String] = []
         for _ in 0..<3_000 {
             let a = random.outcome()
             // Half the pairs differ in a few places only, as real divergences do.
             let b = random.chance(0.5) ? random.outcome() : random.mutated(a)
-            var behaviour = DiffBuilder(comparator: comparator)
-            subject.diffBehaviour(a, b, into: &behaviour)
-            let expectedBehaviour = comparator.diff(subject.behaviourTree(a), subject.behaviourTree(b))
-            if behaviour.entries != expectedBehaviour { wrong.append("\(behaviour.entries) != \(expectedBehaviour)") }
-            var sideEffects = DiffBuilder(comparator: comparator)
-            subject.diffSideEffects(a, b, into: &sideEffects)
-            let expectedSideEffects = comparator.diff(subject.sideEffectsTree(a), subject.sideEffectsTree(b))
-            if sideEffects.entries != expectedSideEffects {
-                wrong.append("\(sideEffects.entries) != \(expectedSideEffects)")
-            }
+            wrong += Self.compare(a, b, subject, comparator).wrong
         }
         #expect(wrong.isEmpty, "rules \(name): \(wrong.count) pairs differ, first: \(wrong.first ?? "")")
     }
@@ -107,24 +104,18 @@ import Testing
     }
 }
 
-/// A small seeded generator of arbitrary LMS outcomes (few distinct values, so that equal fields are common).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+/// Arbitrary LMS outcomes from the engine's seeded generator (few distinct values, so that equal fields are common).
+private struct RandomOutcomes {
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) < p * 10_000 }
-    mutating func maybe<T>(_ make: (inout SplitMix) -> T) -> T? { chance(0.5) ? make(&self) : nil }
+    mutating func maybe<T>(_ make: (inout RandomOutcomes) -> T) -> T? { chance(0.5) ? make(&self) : nil }
     mutating func pick<T>(_ values: [T]) -> T { values[int(0...values.count - 1)] }
-    mutating func list<T>(_ make: (inout SplitMix) -> T) -> [T] { (0..<int(0...3)).map { _ in make(&self) } }
+    mutating func list<T>(_ make: (inout RandomOutcomes) -> T) -> [T] { (0..<int(0...3)).map { _ in make(&self) } }
     // No NaN: it is unequal to itself, so two identical diff entries holding it would not compare equal.
     mutating func number() -> Double { pick([0, -0.0, 1, 54.37, 54.38, 80, 80.004, -3.5, 1e16]) }
     mutating func text() -> String { pick(["a", "b", "course:7", "published", ""]) }
