@@ -18,11 +18,11 @@ NIGHTLY_SIZE ?= 20000
 
 all: build
 
-# System packages the build needs (SQLite headers for GRDB); installed only when missing.
+# System packages the build needs (SQLite headers for GRDB, libcrypto for the ledger's SHA-256); installed only when missing.
 deps:
-	@if ! dpkg -s libsqlite3-dev >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then \
-		echo "installing libsqlite3-dev sqlite3"; \
-		(apt-get update -qq && apt-get install -y -qq libsqlite3-dev sqlite3) >/dev/null; \
+	@if ! dpkg -s libsqlite3-dev libssl-dev >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then \
+		echo "installing libsqlite3-dev libssl-dev sqlite3"; \
+		(apt-get update -qq && apt-get install -y -qq libsqlite3-dev libssl-dev sqlite3) >/dev/null; \
 	fi
 
 build: deps

@@ -1,4 +1,4 @@
-import Crypto
+import CLibCrypto
 import Foundation
 
 /// What a rollout ledger entry records.
@@ -100,7 +100,11 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
 
     /// SHA-256 of ``canonicalContent`` as 64 lowercase hex digits; equals ``hash`` for an intact entry.
     public func computedHash() -> String {
-        SHA256.hash(data: canonicalContent).map { byte in
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        canonicalContent.withUnsafeBytes { content in
+            _ = CLibCrypto.SHA256(content.bindMemory(to: UInt8.self).baseAddress, content.count, &digest)
+        }
+        return digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
