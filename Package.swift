@@ -8,42 +8,64 @@ let package = Package(
         .executable(name: "shadowgate", targets: ["shadowgate"]),
         .library(name: "LMS", targets: ["LMS"]),
         .library(name: "ShadowKit", targets: ["ShadowKit"]),
+        .library(name: "ShadowRollout", targets: ["ShadowRollout"]),
+        .library(name: "ShadowReport", targets: ["ShadowReport"]),
         .library(name: "LMSShadow", targets: ["LMSShadow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
+        // The reference domain: legacy and modern LMS, the traffic generator. Knows no engine.
         .target(name: "LMS", exclude: ["Legacy/QUIRKS.md"]),
+        // The engine: scenario I/O, subjects, runner, comparator, store, statistics, gate.
         .target(
             name: "ShadowKit",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                "CLibCrypto",
             ]
         ),
+        // Feature flags, .env, rollout plan, ledger, monitor.
+        .target(
+            name: "ShadowRollout",
+            dependencies: [
+                "ShadowKit", "CLibCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Reports (HTML, Markdown, JUnit, JSON) and shrinking.
+        .target(
+            name: "ShadowReport",
+            dependencies: [
+                "ShadowKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The LMS plugged into the engine as a subject.
         .target(name: "LMSShadow", dependencies: ["LMS", "ShadowKit"]),
         .target(
             name: "ShadowCommands",
             dependencies: [
-                "ShadowKit", "LMS", "LMSShadow",
+                "ShadowKit", "ShadowRollout", "ShadowReport", "LMS", "LMSShadow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "shadowgate", dependencies: ["ShadowCommands"]),
         .target(name: "ShadowTestSupport", dependencies: ["ShadowKit", "LMS", "LMSShadow"]),
         .testTarget(name: "LMSTests", dependencies: ["LMS"]),
-        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"],
+        .testTarget(name: "ShadowKitTests", dependencies: ["ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport", "ShadowReport"]),
+        .testTarget(name: "ShadowRolloutTests", dependencies: ["ShadowRollout", "ShadowKit", "ShadowTestSupport"]),
+        .testTarget(name: "ShadowReportTests", dependencies: ["ShadowReport", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"]),
+        .testTarget(name: "LMSShadowTests", dependencies: ["LMSShadow", "LMS", "ShadowKit", "ShadowTestSupport"]),
+        .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "ShadowRollout", "ShadowReport", "LMS", "LMSShadow", "ShadowTestSupport"]),
     ]
 )

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LMS
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 struct FlagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LMS
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +43,7 @@ struct GateCommand: ParsableCommand {
 
     func run() throws {
         let (table, evaluator) = try loadCriteria(criteria, coverage: coverage)
-        let store = try Store(path: database.db)
+        let store = try database.store()
         let decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
         try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: decision.json.jsonText,
                                      at: Date().timeIntervalSince1970)

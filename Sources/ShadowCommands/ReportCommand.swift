@@ -3,6 +3,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,7 +66,7 @@ struct ReportCommand: ParsableCommand {
             throw UserFacingError(message: "\(database.db): no such database; run `shadowgate run` first (or give --db PATH)",
                                   code: ExitCode.validationFailure.rawValue)
         }
-        let store = try Store(path: database.db)
+        let store = try database.store()
         guard let id = try Int64(runId) ?? store.latestRunId() else {
             throw UserFacingError(message: "\(database.db): no runs in the database; run `shadowgate run` first",
                                   code: ExitCode.validationFailure.rawValue)

@@ -2,6 +2,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 /// Minimal reproductions for a report: the first example of each unexpected signature, shrunk within a time
 /// budget shared by the whole report, with the `shadowgate shrink` command that prints the same result.

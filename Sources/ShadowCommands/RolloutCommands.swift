@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LMS
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 // Commands that move feature flags through the rollout plan: advance, rollback, freeze, unfreeze, ledger, monitor.
 
@@ -107,7 +109,7 @@ struct AdvanceCommand: ParsableCommand {
                     + "(it has: \(plan.featureNames.joined(separator: ", ")))", code: 64)
         }
         let evaluator = try loadCriteria(criteria).evaluator
-        let engine = RolloutEngine(plan: plan, store: try Store(path: database.db), evaluator: evaluator,
+        let engine = RolloutEngine(plan: plan, store: try database.store(), evaluator: evaluator,
                                    actor: actor.resolved)
         let report: AdvanceReport
         do {
@@ -247,7 +249,7 @@ struct RollbackCommand: ParsableCommand {
 
         let record: RollbackRecord
         do {
-            let store = try Store(path: database.db)
+            let store = try database.store()
             record = try RolloutEngine.recordRollback(edit, envPath: env, store: store, actor: actor.resolved,
                                                       reason: reason, at: Date())
         } catch {
@@ -294,7 +296,7 @@ struct FreezeCommand: ParsableCommand {
 
     func run() throws {
         let feature = change.feature
-        let store = try Store(path: change.database.db)
+        let store = try change.database.store()
         let result = try store.freeze(feature: feature, at: Date(), actor: change.actor.resolved, reason: change.reason)
         if let entry = result.entry {
             print("Frozen: \(feature) (ledger entry \(entry.sequence)). Lift with `shadowgate unfreeze \(feature) --reason TEXT`.")
@@ -314,7 +316,7 @@ struct UnfreezeCommand: ParsableCommand {
 
     func run() throws {
         let feature = change.feature
-        let store = try Store(path: change.database.db)
+        let store = try change.database.store()
         if let (lifted, entry) = try store.unfreeze(feature: feature, at: Date(), actor: change.actor.resolved,
                                                     reason: change.reason) {
             print("Unfrozen: \(feature) (frozen since \(lifted.frozenAt) by \(lifted.actor): \(lifted.reason)). "
@@ -448,7 +450,7 @@ struct MonitorCommand: ParsableCommand {
         let file = try env.map(loadEnv)
         // Stage names are a bonus here: without a readable plan the monitor still reports.
         let plan = file == nil ? nil : try? planOption.load()
-        let store = try Store(path: database.db)
+        let store = try database.store()
         let report = try RolloutMonitor.report(store: store, windowSeconds: seconds, env: file,
                                                features: plan?.featureNames ?? knownFeatureNames, plan: plan)
         if json {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 /// The `shadowgate` command: runs legacy and modern side by side and gates rollout on the results.
 public struct ShadowGateCommand: AsyncParsableCommand {

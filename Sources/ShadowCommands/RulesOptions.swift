@@ -3,6 +3,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 /// How divergences are judged: the comparator rules, the accepted divergences and the day for expiry.
 /// Shared by every command that compares (`run`, `replay`, `shrink`).

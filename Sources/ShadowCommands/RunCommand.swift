@@ -3,6 +3,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 /// Options shared by commands that read the run database.
 struct DatabaseOptions: ParsableArguments {
@@ -16,8 +18,11 @@ struct DatabaseOptions: ParsableArguments {
             throw UserFacingError(message: "\(db): no such database; run `shadowgate run` first (or give --db PATH)",
                                   code: ExitCode.validationFailure.rawValue)
         }
-        return try Store(path: db)
+        return try store()
     }
+
+    /// Opens (creating if needed) the database with the tables of every target registered.
+    func store() throws(StoreError) -> Store { try Store(path: db, schemas: [RolloutTables.schema]) }
 }
 
 struct RunCommand: AsyncParsableCommand {
@@ -69,7 +74,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let subject = LMSSubject()
-        let store = try Store(path: database.db)
+        let store = try database.store()
         let started = Date().timeIntervalSince1970
         var config = ["features": features ?? "all", "accepted": rules.accepted, "comparator": rules.comparator,
                       "day": rules.effectiveDay, "examplesPerSignature": "\(examples)"]

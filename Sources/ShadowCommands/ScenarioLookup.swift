@@ -2,6 +2,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 /// One scenario by id, regenerated from a seed or read from a file (`replay`, `shrink`, reports).
 func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioInput<LMSCommand>? {

@@ -3,6 +3,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 
 struct ShrinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,8 +9,8 @@ public enum Fixtures {
     public static let start: Double = 1_795_514_400
 
     /// A private, empty, migrated in-memory store.
-    public static func memoryStore() throws(StoreError) -> Store {
-        try Store(path: ":memory:")
+    public static func memoryStore(schemas: [StoreSchema] = []) throws(StoreError) -> Store {
+        try Store(path: ":memory:", schemas: schemas)
     }
 
     /// Run options pinned to ``day``; small batches so that even small inputs are split across workers.

@@ -1,5 +1,7 @@
 import Foundation
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 import ShadowTestSupport
 import Testing
 

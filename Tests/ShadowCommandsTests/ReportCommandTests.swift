@@ -1,5 +1,7 @@
 import Foundation
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 import ShadowTestSupport
 import Testing
 
@@ -7,7 +9,7 @@ import Testing
 /// path, regenerated context for generated input, redaction from the config, `--fail-on-new`, and errors.
 @Suite(.tags(.endToEnd), .timeLimit(.minutes(5)))
 struct ReportCommandTests {
-    static let fixture = CLI.packageRoot.appendingPathComponent("Tests/ShadowKitTests/Fixtures/report-input.jsonl").path
+    static let fixture = CLI.packageRoot.appendingPathComponent("Tests/ShadowReportTests/Fixtures/report-input.jsonl").path
 
     /// Copies the fixture's scenarios into the directory, keeping only those given.
     static func input(_ directory: TemporaryDirectory, _ name: String, scenarios: Set<String>) throws -> String {

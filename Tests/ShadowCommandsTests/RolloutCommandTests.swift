@@ -1,5 +1,7 @@
 import Foundation
 @testable import ShadowKit
+import ShadowReport
+import ShadowRollout
 import ShadowTestSupport
 import Testing
 
@@ -46,7 +48,7 @@ struct RolloutCommandTests {
     /// A complete run in which every feature has `comparisons` clean comparisons over `hours` of scenario time.
     @discardableResult
     func completeRun(comparisons: Int = 25_000, mismatches: Int = 0, hours: Double = 30) throws -> Int64 {
-        let store = try Store(path: database)
+        let store = try Store(path: database, schemas: [RolloutTables.schema])
         let id = try store.beginRun(RunMetadata(subject: "lms", startedAt: Fixtures.start, seed: 1, inputs: [],
                                                 config: [:], toolVersion: "test", workers: 1))
         var features: [String: FeatureCounts] = [:]

@@ -1,6 +1,8 @@
 import Foundation
 import ShadowCommands
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 import ShadowTestSupport
 import Testing
 

@@ -2,6 +2,8 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
+import ShadowRollout
 import ShadowTestSupport
 import Testing
 

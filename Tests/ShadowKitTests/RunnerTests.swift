@@ -3,6 +3,7 @@ import GRDB
 import LMS
 import LMSShadow
 @testable import ShadowKit
+import ShadowReport
 import ShadowTestSupport
 import Testing
 

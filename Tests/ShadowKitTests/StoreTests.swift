@@ -56,7 +56,7 @@ import Testing
         let path = directory.file("old.sqlite")
         do {
             let queue = try DatabaseQueue(path: path)
-            try Store.migrator.migrate(queue, upTo: "v4-append-only-side-effects")
+            try Store.migrator([]).migrate(queue, upTo: "v4-append-only-side-effects")
             try queue.write { db in
                 try db.execute(sql: """
                     INSERT INTO runs (status, subject, started_at, inputs, config, tool_version, workers)

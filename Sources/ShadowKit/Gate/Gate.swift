@@ -23,6 +23,12 @@ public struct FeatureGate: Sendable, Codable, Equatable {
     public var feature: String
     public var verdict: Verdict
     public var criteria: [CriterionResult]
+
+    package init(feature: String, verdict: Verdict, criteria: [CriterionResult]) {
+        self.feature = feature
+        self.verdict = verdict
+        self.criteria = criteria
+    }
 }
 
 /// The gate's decision over a run.
@@ -32,6 +38,14 @@ public struct GateDecision: Sendable, Codable, Equatable {
     public var runStatus: String?
     public var reason: String
     public var features: [FeatureGate]
+
+    package init(verdict: Verdict, runId: Int64?, runStatus: String?, reason: String, features: [FeatureGate]) {
+        self.verdict = verdict
+        self.runId = runId
+        self.runStatus = runStatus
+        self.reason = reason
+        self.features = features
+    }
 
     /// 0 pass, 1 fail, 2 inconclusive.
     public var exitCode: Int32 {
@@ -321,5 +335,5 @@ public enum GateRenderer {
     }
 
     /// Text safe in XML content and attributes (the same five characters HTML needs escaped).
-    public static func xml(_ text: String) -> String { ReportText.html(text) }
+    public static func xml(_ text: String) -> String { Markup.escape(text) }
 }

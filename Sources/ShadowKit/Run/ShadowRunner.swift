@@ -128,6 +128,20 @@ public struct RunTotals: Sendable {
     public var scenarios: Int
     /// Sum over scenarios of the time their clocks covered.
     public var scenarioSeconds: Double
+
+    package init(features: [String: FeatureCounts], featureOrder: [String], latency: [String: LatencySummary],
+                 candidateLatency: [String: LatencySummary], signatures: [SignatureSummary],
+                 expiredRuleHits: [String: Int], commands: Int, scenarios: Int, scenarioSeconds: Double) {
+        self.features = features
+        self.featureOrder = featureOrder
+        self.latency = latency
+        self.candidateLatency = candidateLatency
+        self.signatures = signatures
+        self.expiredRuleHits = expiredRuleHits
+        self.commands = commands
+        self.scenarios = scenarios
+        self.scenarioSeconds = scenarioSeconds
+    }
 }
 
 /// Signatures with all their examples merged, shared between the merger and the batches being compared.

@@ -12,13 +12,27 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
+/// The tables one target owns: its migrations, applied after the engine's in the order given. A target
+/// registers its schema by passing it to ``Store/init(path:schemas:)``, so the database follows the module graph.
+public struct StoreSchema: Sendable {
+    public typealias Migration = (identifier: String, migrate: @Sendable (Database) throws -> Void)
+    public let name: String
+    public let migrations: [Migration]
+
+    public init(name: String, migrations: [Migration]) {
+        self.name = name
+        self.migrations = migrations
+    }
+}
+
 /// The run database: one SQLite file (WAL, versioned migrations), documented in `docs/schema.md`.
 public final class Store: Sendable {
     public let path: String
     let writer: DatabaseQueue
 
-    /// Opens (creating if needed) and migrates the database. `:memory:` gives a private in-memory store.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) and migrates the database: the engine's tables, then each of `schemas`.
+    /// `:memory:` gives a private in-memory store.
+    public init(path: String, schemas: [StoreSchema] = []) throws(StoreError) {
         self.path = path
         do {
             var configuration = Configuration()
@@ -36,7 +50,7 @@ public final class Store: Sendable {
                 }
                 writer = try DatabaseQueue(path: path, configuration: configuration)
             }
-            try Store.migrator.migrate(writer)
+            try Store.migrator(schemas).migrate(writer)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -45,7 +59,7 @@ public final class Store: Sendable {
     }
 
     /// Runs a read or write block, mapping database errors to ``StoreError``.
-    func write<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
+    package func write<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try writer.write(block)
         } catch {
@@ -53,7 +67,7 @@ public final class Store: Sendable {
         }
     }
 
-    func read<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
+    package func read<T>(_ block: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try writer.read(block)
         } catch {
@@ -61,7 +75,7 @@ public final class Store: Sendable {
         }
     }
 
-    static var migrator: DatabaseMigrator {
+    static func migrator(_ schemas: [StoreSchema]) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-runs") { db in
             try db.execute(sql: """
@@ -194,29 +208,6 @@ public final class Store: Sendable {
                 );
                 """)
         }
-        migrator.registerMigration("v3-rollout") { db in
-            try db.execute(sql: """
-                CREATE TABLE ledger (
-                    sequence INTEGER PRIMARY KEY,
-                    at TEXT NOT NULL,
-                    actor TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    feature TEXT NOT NULL,
-                    from_stage TEXT,
-                    to_stage TEXT,
-                    reason TEXT NOT NULL,
-                    evidence TEXT NOT NULL,
-                    previous_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
-                );
-                CREATE TABLE feature_freezes (
-                    feature TEXT PRIMARY KEY,
-                    frozen_at TEXT NOT NULL,
-                    actor TEXT NOT NULL,
-                    reason TEXT NOT NULL
-                );
-                """)
-        }
         migrator.registerMigration("v4-append-only-side-effects") { db in
             // Time indexes on the side-effect tables were maintained on every insert at scattered keys (each
             // scenario has its own clock) and dominated the cost of a run. Rows of one run are appended
@@ -250,6 +241,11 @@ public final class Store: Sendable {
                     """)
             }
         }
+        for schema in schemas {
+            for migration in schema.migrations {
+                migrator.registerMigration(migration.identifier, migrate: migration.migrate)
+            }
+        }
         return migrator
     }
 
@@ -262,6 +258,6 @@ public final class Store: Sendable {
 }
 
 /// Timestamps in the store always carry milliseconds, so text order is time order.
-enum StoreTime {
-    static func text(_ seconds: Double) -> String { Timestamp.formatMillis(seconds) }
+package enum StoreTime {
+    package static func text(_ seconds: Double) -> String { Timestamp.formatMillis(seconds) }
 }
