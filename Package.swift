@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ShadowKit", targets: ["ShadowKit"]),
         .library(name: "ShadowRollout", targets: ["ShadowRollout"]),
         .library(name: "ShadowReport", targets: ["ShadowReport"]),
+        .library(name: "ShadowWorker", targets: ["ShadowWorker"]),
         .library(name: "LMSShadow", targets: ["LMSShadow"]),
     ],
     dependencies: [
@@ -49,12 +50,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // External subjects: worker processes speaking the JSON Lines protocol of docs/protocol.md.
+        .target(name: "ShadowWorker", dependencies: ["ShadowKit"]),
         // The LMS plugged into the engine as a subject.
         .target(name: "LMSShadow", dependencies: ["LMS", "ShadowKit"]),
         .target(
             name: "ShadowCommands",
             dependencies: [
-                "ShadowKit", "ShadowRollout", "ShadowReport", "LMS", "LMSShadow",
+                "ShadowKit", "ShadowRollout", "ShadowReport", "ShadowWorker", "LMS", "LMSShadow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +68,8 @@ let package = Package(
         .testTarget(name: "ShadowRolloutTests", dependencies: ["ShadowRollout", "ShadowKit", "ShadowTestSupport"]),
         .testTarget(name: "ShadowReportTests", dependencies: ["ShadowReport", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ShadowWorkerTests", dependencies: ["ShadowWorker", "ShadowKit", "LMS", "LMSShadow", "ShadowTestSupport"],
+                    exclude: ["Workers"]),
         .testTarget(name: "LMSShadowTests", dependencies: ["LMSShadow", "LMS", "ShadowKit", "ShadowTestSupport"]),
         .testTarget(name: "ShadowCommandsTests", dependencies: ["ShadowCommands", "ShadowKit", "ShadowRollout", "ShadowReport", "LMS", "LMSShadow", "ShadowTestSupport"]),
     ]

@@ -37,7 +37,7 @@ struct ReplayCommand: ParsableCommand {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)
         }
-        let steps = Replayer(subject: subject, options: options).replay(input, upto: upto)
+        let steps = try Replayer(subject: subject, options: options).replay(input, upto: upto)
         var diverging = 0
         for step in steps {
             let mark = step.divergences.isEmpty ? " " : "✗"

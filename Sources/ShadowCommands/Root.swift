@@ -3,6 +3,7 @@ import Foundation
 import ShadowKit
 import ShadowReport
 import ShadowRollout
+import ShadowWorker
 
 /// The `shadowgate` command: runs legacy and modern side by side and gates rollout on the results.
 public struct ShadowGateCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ public struct ShadowGateCommand: AsyncParsableCommand {
         abstract: "Run legacy and modern implementations side by side, log divergences, gate feature-flag rollout.",
         discussion: """
             Exit codes: 0 pass/success, 1 gate failed, 2 inconclusive, 64 usage error, 65 malformed input,
-            74 database error, 70 internal error.
+            69 subject unavailable, 70 internal error, 73 cannot write output, 74 database error.
             """,
         version: version,
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
@@ -26,8 +27,13 @@ public struct ShadowGateCommand: AsyncParsableCommand {
 
     /// Entry point used by `main.swift`: runs the command and maps every error to its exit code in one place.
     public static func runMain() async {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // usage errors, --help, --version: the argument parser's own
+        }
+        do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -41,19 +47,31 @@ public struct ShadowGateCommand: AsyncParsableCommand {
 
 /// The one place errors become exit codes.
 enum ExitCodes {
+    static let usageError: Int32 = 64
     static let malformedInput: Int32 = 65
-    static let databaseError: Int32 = 74
+    static let subjectUnavailable: Int32 = 69
     static let internalError: Int32 = 70
     static let cannotWrite: Int32 = 73
+    static let databaseError: Int32 = 74
 
+    /// Every error a command lets out, as the exit code the README documents; anything unforeseen is an
+    /// internal error (70), never the 1 that means "gate failed".
     static func map(_ error: any Error) -> any Error {
         switch error {
+        case is ExitCode, is CleanExit, is ValidationError: return error
+        case let error as RunAborted: return map(error.error)
         case let error as ScenarioError: return reported(error.description, malformedInput)
         case let error as ConfigError: return reported(error.description, malformedInput)
+        case let error as JSONParseError: return reported(error.description, malformedInput)
+        case let error as SubjectFailure:
+            if case .unavailable = error { return reported(error.description, subjectUnavailable) }
+            return reported(error.description, malformedInput)
+        case let error as SubjectUnavailable: return reported(error.description, subjectUnavailable)
+        case let error as WorkerStartError: return reported(error.description, subjectUnavailable)
         case let error as StoreError: return reported(error.description, databaseError)
         case let error as OutputError: return reported(error.description, cannotWrite)
         case let error as UserFacingError: return reported(error.message, error.code)
-        default: return error
+        default: return reported("internal error: \(error)", internalError)
         }
     }
 

@@ -5,6 +5,7 @@ import LMSShadow
 import ShadowKit
 import ShadowReport
 import ShadowRollout
+import ShadowWorker
 
 /// Options shared by commands that read the run database.
 struct DatabaseOptions: ParsableArguments {
@@ -58,63 +59,63 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @OptionGroup var sides: SubjectOptions
+
     func validate() throws {
         guard !input.isEmpty || generate != nil else {
             throw ValidationError("give at least one --input FILE or --generate N")
         }
         if let generate, generate < 0 { throw ValidationError("--generate must be zero or more") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        if let features {
-            let known = Set(LMSFeature.allCases.map(\.rawValue))
-            for name in featureList(features) where !known.contains(name) {
-                throw ValidationError("unknown feature \"\(name)\"; known: \(known.sorted().joined(separator: ", "))")
-            }
-        }
     }
 
     func run() async throws {
-        let subject = LMSSubject()
+        guard let specification = try sides.specification() else {
+            let subject = LMSSubject()
+            try await record(subject, config: [:]) { GeneratedSource(seed: seed, count: $0) }
+            return
+        }
+        // The workers start (and shake hands) before the run exists: a broken setup stores nothing.
+        let subject = try specification.start(pairs: workers)
+        defer { subject.shutdown() }
+        try await record(subject, config: specification.runConfig(subject)) {
+            MappedSource(GeneratedSource(seed: seed, count: $0), transform: TreeSubject.command)
+        }
+    }
+
+    /// One stored run of `subject` over the inputs and generated traffic, then its table or JSON.
+    private func record<Subject: ShadowSubject>(
+        _ subject: Subject, config subjectConfig: [String: String],
+        generated: (Int) -> some ScenarioSource<Subject.Command>
+    ) async throws {
         let store = try database.store()
-        let started = Date().timeIntervalSince1970
         var config = ["features": features ?? "all", "accepted": rules.accepted, "comparator": rules.comparator,
                       "day": rules.effectiveDay, "examplesPerSignature": "\(examples)"]
         if let generate { config["generate"] = "\(generate)" }
-        let runId = try store.beginRun(RunMetadata(
-            subject: subject.name, startedAt: started, seed: generate == nil ? nil : seed, inputs: input,
-            config: config, toolVersion: ShadowGateCommand.version, workers: workers))
-        // From here on every failure, bad configuration and unreadable input included, leaves the run aborted.
-        func abort(_ error: any Error) -> any Error {
-            try? store.abortRun(runId, error: ExitCodes.describe(error), finishedAt: Date().timeIntervalSince1970)
-            if !quiet { printError("run \(runId) aborted; the database keeps it as aborted (\(database.db))") }
-            return error
-        }
-        let options: RunOptions
-        var sources: [any ScenarioSource<LMSCommand>] = []
-        do {
-            options = try runOptions(subject)
-            for path in input {
-                sources.append(try ScenarioReader(path: path, decode: subject.decode))
-            }
-        } catch {
-            throw abort(error)
-        }
-        if let generate { sources.append(GeneratedSource(seed: seed, count: generate)) }
-        var source = ChainedSource(sources)
-        // Writing to SQLite overlaps comparing, on a thread of its own.
-        var sink = BackgroundSink(store.sink(runId: runId))
+        config.merge(subjectConfig) { $1 }
+        let metadata = RunMetadata(subject: subject.name, startedAt: Date().timeIntervalSince1970,
+                                   seed: generate == nil ? nil : seed, inputs: input, config: config,
+                                   toolVersion: ShadowGateCommand.version, workers: workers)
         let progress = ProgressLine(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
-        let totals: RunTotals
+        defer { progress.finish() }
+        let result: (runId: Int64, totals: RunTotals)
         do {
-            totals = try await ShadowRunner(subject: subject, options: options)
-                .run(&source, sink: &sink, progress: progress.update)
-        } catch {
+            result = try await RecordedRun(subject: subject, store: store, metadata: metadata).execute(
+                options: { try runOptions(features: subject.features + [subject.sideEffectsFeature].compactMap { $0 }) },
+                sources: {
+                    var sources: [any ScenarioSource<Subject.Command>] = try input.map {
+                        try ScenarioReader(path: $0, decode: subject.decode)
+                    }
+                    if let generate { sources.append(generated(generate)) }
+                    return sources
+                },
+                progress: progress.update)
+        } catch let aborted as RunAborted {
             progress.finish()
-            throw abort(error)
+            if !quiet { printError("run \(aborted.runId) aborted; the database keeps it as aborted (\(database.db))") }
+            throw aborted.error
         }
-        progress.finish()
-        let finished = Date().timeIntervalSince1970
-        try store.completeRun(runId, totals: totals, finishedAt: finished, duration: finished - started)
-        let report = RunReport(runId: runId, status: .complete, totals: totals, database: database.db)
+        let report = RunReport(runId: result.runId, status: .complete, totals: result.totals, database: database.db)
         if json {
             print(report.json.jsonText)
         } else if !quiet {
@@ -124,7 +125,14 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
-    func runOptions(_ subject: LMSSubject) throws -> RunOptions {
+    /// The comparison options; `known` features are the subject's (an unknown `--features` name is bad input).
+    func runOptions(features known: [String]) throws -> RunOptions {
+        if let features {
+            for name in featureList(features) where !known.contains(name) {
+                throw ConfigError(file: "--features", message: "unknown feature \"\(name)\"; known: "
+                                  + known.sorted().joined(separator: ", "))
+            }
+        }
         let (comparator, accepted) = try rules.load()
         return RunOptions(workers: workers, features: features.map { Set(featureList($0)) }, comparator: comparator,
                           accepted: accepted, day: rules.effectiveDay, examplesPerSignature: examples)
@@ -157,13 +165,3 @@ final class ProgressLine: @unchecked Sendable {
     }
 }
 
-extension ExitCodes {
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case let error as ScenarioError: error.description
-        case let error as ConfigError: error.description
-        case let error as StoreError: error.description
-        default: "\(error)"
-        }
-    }
-}

@@ -15,7 +15,7 @@ public struct RunReport: Sendable {
     }
 
     /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs}`, `divergenceSignatures[]` of
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned}`, `divergenceSignatures[]` of
     /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
     public var json: JSONValue {
         var features: [String: JSONValue] = [:]
@@ -25,6 +25,7 @@ public struct RunReport: Sendable {
                 "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
                 "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
                 "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
+                "abandoned": .int(c.abandoned),
             ])
         }
         let signatures = totals.signatures.map { s -> JSONValue in
@@ -57,6 +58,11 @@ public struct RunReport: Sendable {
                 sigRows.append(["\(s.count)", s.signature, s.acceptedRule.map { "accepted: \($0)" } ?? "UNEXPECTED", s.text])
             }
             out += Format.table(sigRows, rightAligned: [0])
+        }
+        for feature in totals.featureOrder {
+            guard let abandoned = totals.features[feature]?.abandoned, abandoned > 0 else { continue }
+            out += "\nwarning: \(abandoned) \(feature) commands were abandoned (a worker's world could not be rebuilt); "
+                + "they were not compared"
         }
         for (rule, hits) in totals.expiredRuleHits.sorted(by: { $0.key < $1.key }) {
             out += "\nwarning: accepted rule \(rule) has expired; it would have matched \(hits) divergences, now counted as unexpected"

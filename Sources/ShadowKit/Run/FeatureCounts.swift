@@ -19,6 +19,9 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     public var failedJobs = 0
     /// Commands the candidate refused with a domain rejection (not errors).
     public var candidateRejections = 0
+    /// Commands that could not be compared because a side's world was lost (an external worker that could not
+    /// be rebuilt); not comparisons, never silently dropped.
+    public var abandoned = 0
 
     public init() {}
 
@@ -32,6 +35,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         stateTransitionErrors += other.stateTransitionErrors
         failedJobs += other.failedJobs
         candidateRejections += other.candidateRejections
+        abandoned += other.abandoned
     }
 
     /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).

@@ -29,30 +29,28 @@ public struct Replayer<Subject: ShadowSubject>: Sendable {
         return result.divergences
     }
 
-    /// Every command up to `upto` (inclusive) with both outcomes.
-    public func replay(_ scenario: ScenarioInput<Subject.Command>, upto: Int? = nil) -> [ReplayStep] {
+    /// Every command up to `upto` (inclusive) with both outcomes. Throws what would stop a run (bad input a
+    /// subject found, an unavailable subject).
+    public func replay(_ scenario: ScenarioInput<Subject.Command>, upto: Int? = nil) throws -> [ReplayStep] {
         var truncated = scenario
         if let upto { truncated.commands = scenario.commands.filter { $0.seq <= upto } }
         let subject = runner.subject
-        let divergences = divergences(of: truncated)
-        var control = subject.makeControlWorld()
-        var candidate = subject.makeCandidateWorld()
-        var now = truncated.commands.first?.at ?? 0
-        var steps: [ReplayStep] = []
-        for input in truncated.commands {
-            now = max(now, input.at)
-            let date = Date(timeIntervalSince1970: now)
-            let a = Result { try subject.applyControl(input.command, to: &control, now: date) }
-            let b = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
-            if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
-            func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
-                switch result {
-                case .success(let outcome): subject.outcomeTree(outcome)
-                case .failure(let error): .object(["error": .string("\(error)")])
-                }
+        func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
+            switch result {
+            case .success(let outcome): subject.outcomeTree(outcome)
+            case .failure(let error): .object(["error": .string("\(error)")])
             }
-            steps.append(ReplayStep(seq: input.seq, op: input.op, line: input.line, control: tree(a), candidate: tree(b),
-                                    divergences: divergences.filter { $0.seq == input.seq }))
+        }
+        var steps: [ReplayStep] = []
+        var result = ShadowRunner<Subject>.BatchResult(index: 0, features: runner.featureOrder.count)
+        runner.run(truncated, into: &result) { input, control, candidate in
+            steps.append(ReplayStep(seq: input.seq, op: input.op, line: input.line, control: tree(control),
+                                    candidate: tree(candidate), divergences: []))
+        }
+        if let fatal = result.fatal { throw fatal }
+        for divergence in result.divergences {
+            guard let index = steps.firstIndex(where: { $0.seq == divergence.seq }) else { continue }
+            steps[index].divergences.append(divergence)
         }
         return steps
     }

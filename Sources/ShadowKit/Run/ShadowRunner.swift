@@ -199,6 +199,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     if let carry = result.carry { carried = carry }
                     finished[result.index] = result
                     while let result = finished.removeValue(forKey: nextToMerge) {
+                        // In input order, so the same input stops at the same place for any worker count.
+                        if let fatal = result.fatal { throw fatal }
                         try sink.consume(merger.merge(result, filled: filled))
                         nextToMerge += 1
                         progress(merger.commands)
@@ -260,6 +262,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var filled: FilledSignatures?
         /// The worlds of the batch's last scenario when it `continues` in the next batch.
         var carry: Carry?
+        /// What stopped the batch (and so the run, when it is merged): bad input, an unavailable subject.
+        var fatal: (any Error)?
         /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
         /// that would have matched it.
         var shapes: [String: Shape] = [:]
@@ -295,13 +299,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     final class Carry: @unchecked Sendable {
         private var control: Subject.ControlWorld?
         private var candidate: Subject.CandidateWorld?
-        let now: Double
+        let clock: ScenarioClock
         let start: Double
 
-        init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, now: Double, start: Double) {
+        init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, clock: ScenarioClock, start: Double) {
             self.control = control
             self.candidate = candidate
-            self.now = now
+            self.clock = clock
             self.start = start
         }
 
@@ -324,39 +328,90 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var carry = carry
         for scenario in batch {
             carry = run(scenario, into: &result, continuing: scenario.continuesPrevious ? carry : nil)
+            if result.fatal != nil { return result }
         }
         result.carry = carry
         return result
     }
 
+    /// Both outcomes of one command, as a replay shows them.
+    typealias Observer = (InputCommand<Subject.Command>, Result<Subject.Outcome, any Error>,
+                          Result<Subject.Outcome, any Error>) -> Void
+
     /// Applies a scenario (or one part of it, on the worlds `continuing` carries over) and compares; returns
     /// the worlds when the scenario continues in another part. A scenario is counted at its last part.
+    /// A failure that stops the run (bad input a subject found, an unavailable subject) is left in
+    /// `result.fatal`, and the batch stops there.
     @discardableResult
     func run(_ scenario: ScenarioInput<Subject.Command>, into result: inout BatchResult,
-             continuing: Carry? = nil) -> Carry? {
-        guard let first = scenario.commands.first?.at else { return continuing }
+             continuing: Carry? = nil, observe: Observer? = nil) -> Carry? {
+        guard let first = scenario.commands.first else { return continuing }
         var control = continuing?.takeControl() ?? subject.makeControlWorld()
         var candidate = continuing?.takeCandidate() ?? subject.makeCandidateWorld()
-        let start = continuing?.start ?? first
-        var now = continuing?.now ?? first
+        let start = continuing?.start ?? first.at
+        var clock = continuing?.clock ?? ScenarioClock(start: first.at)
+        let times = ScenarioClock.times(scenario.commands, clock: &clock, advance: subject.clockAdvance(of:))
+        do {
+            try subject.begin(scenario, times: times, control: &control, candidate: &candidate)
+        } catch {
+            result.fatal = Self.fatal(error, scenario, first) ?? error
+            return nil
+        }
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
-        for input in scenario.commands {
-            now = max(now, input.at)
+        for (position, input) in scenario.commands.enumerated() {
+            let now = times[position]
             let date = Date(timeIntervalSince1970: now)
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
-            let t2 = DispatchTime.now().uptimeNanoseconds
+            // Which side goes first alternates per command, so neither is always timed on a cold cache.
+            let controlFirst = (scenario.ordinal &+ input.seq) & 1 == 0
+            var controlResult: Result<Subject.Outcome, any Error>
+            var candidateResult: Result<Subject.Outcome, any Error>
+            var controlTime: UInt64
+            var candidateTime: UInt64
+            if controlFirst {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                controlTime = t1 &- t0
+                candidateTime = t2 &- t1
+            } else {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
+                let t2 = DispatchTime.now().uptimeNanoseconds
+                candidateTime = t1 &- t0
+                controlTime = t2 &- t1
+            }
+            observe?(input, controlResult, candidateResult)
             result.commands += 1
-            if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+            var abandoned = false
+            for case .failure(let error) in [controlResult, candidateResult] {
+                guard let failure = error as? SubjectFailure else { continue }
+                if case .abandoned = failure {
+                    abandoned = true
+                } else {
+                    result.fatal = Self.fatal(failure, scenario, input) ?? failure
+                    return nil
+                }
+            }
             guard let feature = subject.feature(of: input.command), let index = featureIndex[feature] else { continue }
             let comparesFeature = isSelected(feature)
+            if abandoned {
+                if comparesFeature { result.counts[index].abandoned += 1 }
+                if let sideEffectsIndex { result.counts[sideEffectsIndex].abandoned += 1 }
+                continue
+            }
             if comparesFeature {
+                if case .success(let a) = controlResult, let reported = subject.reportedDuration(a) { controlTime = reported }
+                if case .success(let b) = candidateResult, let reported = subject.reportedDuration(b) {
+                    candidateTime = reported
+                }
                 if result.latency[index] == nil { result.latency[index] = LatencyPair() }
-                result.latency[index]?.control.record(max(1, t1 &- t0))
-                result.latency[index]?.candidate.record(max(1, t2 &- t1))
+                result.latency[index]?.control.record(max(1, controlTime))
+                result.latency[index]?.candidate.record(max(1, candidateTime))
                 compareBehaviour(controlResult, candidateResult, Place(feature: feature, index: index),
                                  scenario, input, &result)
             }
@@ -382,11 +437,24 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
         }
         if scenario.continues {
-            return Carry(control: control, candidate: candidate, now: now, start: start)
+            return Carry(control: control, candidate: candidate, clock: clock, start: start)
         }
         result.scenarios += 1
-        result.scenarioSeconds += now - start
+        result.scenarioSeconds += clock.now - start
         return nil
+    }
+
+    /// A subject's failure that stops the run, located at the command it happened on.
+    static func fatal(_ error: any Error, _ scenario: ScenarioInput<Subject.Command>,
+                      _ input: InputCommand<Subject.Command>) -> (any Error)? {
+        switch error as? SubjectFailure {
+        case .invalidCommand(let message)?:
+            ScenarioError(file: scenario.file, line: input.line, message: message)
+        case .unavailable(let message)?:
+            SubjectUnavailable("\(scenario.file):\(input.line): \(message)")
+        case .abandoned?, nil:
+            nil
+        }
     }
 
     /// The feature a comparison counts under, and its position in the per-feature arrays.

@@ -64,6 +64,7 @@ extension Store {
                 c.stateTransitionErrors = stat["state_transition_errors"]
                 c.failedJobs = stat["failed_jobs"]
                 c.candidateRejections = stat["candidate_rejections"]
+                c.abandoned = stat["abandoned"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)

@@ -55,11 +55,12 @@ extension Store {
                 let c = totals.features[feature] ?? FeatureCounts()
                 try db.execute(sql: """
                     INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
-                        candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections,
+                        abandoned)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
                                      c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
-                                     c.candidateRejections])
+                                     c.candidateRejections, c.abandoned])
             }
             for (side, summaries) in [("control", totals.latency), ("candidate", totals.candidateLatency)] {
                 for feature in summaries.keys.sorted() {

@@ -241,6 +241,10 @@ public final class Store: Sendable {
                     """)
             }
         }
+        migrator.registerMigration("v6-abandoned-commands") { db in
+            // Commands an external worker could not carry out (its world lost) are counted, never dropped.
+            try db.execute(sql: "ALTER TABLE feature_stats ADD COLUMN abandoned INTEGER NOT NULL DEFAULT 0")
+        }
         for schema in schemas {
             for migration in schema.migrations {
                 migrator.registerMigration(migration.identifier, migrate: migration.migrate)

@@ -55,9 +55,23 @@ public protocol ShadowSubject: Sendable {
     func rejectionCode(_ outcome: Outcome) -> String?
     /// What the candidate wrote to its event log, transition log and failed-jobs table.
     func records(_ outcome: Outcome) -> SideEffectRecords
+
+    /// Called before the commands of a scenario (or of one part of a long one) are applied, with the time each
+    /// runs at. An external subject resets its workers at a scenario's first part and sends requests ahead;
+    /// the built-in subject needs nothing. Throws ``SubjectFailure`` (or any error: the run aborts).
+    func begin(_ scenario: ScenarioInput<Command>, times: [Double], control: inout ControlWorld,
+               candidate: inout CandidateWorld) throws
+    /// The time the implementation itself reports for an outcome (a worker's `durationNs`), used for latency
+    /// instead of the wall time around the call, which means nothing when requests are pipelined.
+    func reportedDuration(_ outcome: Outcome) -> UInt64?
 }
 
 extension ShadowSubject {
+    public func begin(_ scenario: ScenarioInput<Command>, times: [Double], control: inout ControlWorld,
+                      candidate: inout CandidateWorld) throws {}
+
+    public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
+
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))
     }

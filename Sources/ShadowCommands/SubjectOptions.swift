@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import LMS
+import LMSShadow
+import ShadowKit
+import ShadowWorker
+
+/// Which implementations a command drives: the built-in LMS pair (default), or any two sides given as
+/// worker commands (docs/protocol.md) or `builtin:legacy` / `builtin:modern`.
+struct SubjectOptions: ParsableArguments {
+    @Option(name: .long, help: "Control side: a worker command (run with /bin/sh -c), or builtin:legacy / builtin:modern.")
+    var control: String?
+
+    @Option(name: .long, help: "Candidate side: a worker command, or builtin:legacy / builtin:modern.")
+    var candidate: String?
+
+    @Option(name: .long, help: "A subject file (YAML): both commands, working directory, environment, deadline.")
+    var subject: String?
+
+    @Option(name: .long, help: "Milliseconds a worker has for one command before it is restarted (default 5000).")
+    var deadline: Int?
+
+    @Option(name: .customLong("rebuild-limit"), help: "Earlier commands replayed to rebuild a restarted worker's world (default 100000).")
+    var rebuildLimit: Int?
+
+    func validate() throws {
+        if subject != nil && (control != nil || candidate != nil) {
+            throw ValidationError("give either --subject FILE or --control and --candidate, not both")
+        }
+        if (control == nil) != (candidate == nil) { throw ValidationError("give both --control and --candidate") }
+        if let deadline, deadline < 1 { throw ValidationError("--deadline must be at least 1 ms") }
+        if let rebuildLimit, rebuildLimit < 0 { throw ValidationError("--rebuild-limit must be zero or more") }
+    }
+
+    /// Whether the built-in LMS pair runs (no side given).
+    var isBuiltinPair: Bool { control == nil && candidate == nil && subject == nil }
+
+    /// The subject file's or the options' sides; nil for the built-in pair.
+    func specification() throws -> SubjectSpecification? {
+        var specification: SubjectSpecification
+        if let subject {
+            specification = try SubjectSpecification.load(path: subject)
+        } else if let control, let candidate {
+            specification = SubjectSpecification(control: .init(command: control), candidate: .init(command: candidate))
+        } else {
+            return nil
+        }
+        if let deadline { specification.deadlineMs = deadline }
+        if let rebuildLimit { specification.rebuildLimit = rebuildLimit }
+        return specification
+    }
+}
+
+/// Both sides of an external subject, as options or a subject file give them, and as a run stores them.
+struct SubjectSpecification: Decodable, Equatable {
+    struct Side: Decodable, Equatable {
+        var command: String
+        var workingDirectory: String?
+        var environment: [String: String]?
+    }
+
+    var control: Side
+    var candidate: Side
+    var workingDirectory: String?
+    var environment: [String: String]?
+    var deadlineMs: Int?
+    var rebuildLimit: Int?
+
+    init(control: Side, candidate: Side) {
+        self.control = control
+        self.candidate = candidate
+    }
+
+    static let keys: KeySchema = {
+        let side = KeySchema.mapping(["command": .any, "workingDirectory": .any, "environment": .any])
+        return .mapping(["control": side, "candidate": side, "workingDirectory": .any, "environment": .any,
+                         "deadlineMs": .any, "rebuildLimit": .any])
+    }()
+
+    static func load(path: String) throws(ConfigError) -> SubjectSpecification {
+        try ConfigFile.load(SubjectSpecification.self, path: path, keys: keys)
+    }
+
+    var options: WorkerOptions {
+        var options = WorkerOptions()
+        if let deadlineMs { options.deadline = Double(deadlineMs) / 1000 }
+        if let rebuildLimit { options.rebuildLimit = rebuildLimit }
+        return options
+    }
+
+    func command(_ side: Side) -> WorkerCommand {
+        WorkerCommand(command: side.command, workingDirectory: side.workingDirectory ?? workingDirectory,
+                      environment: (environment ?? [:]).merging(side.environment ?? [:]) { $1 })
+    }
+
+    /// What the run stores: the commands, working directory and the *names* of the environment variables set
+    /// (values may be secrets), so report and shrink can start the same workers again.
+    func runConfig(_ subject: TreeSubject) -> [String: String] {
+        var config: [String: String] = [:]
+        for (role, side, info) in [("control", control, subject.control.info),
+                                   ("candidate", candidate, subject.candidate.info)] {
+            config["\(role).command"] = side.command
+            config["\(role).name"] = info.name
+            config["\(role).version"] = info.version
+            if let directory = side.workingDirectory ?? workingDirectory { config["\(role).workingDirectory"] = directory }
+            let names = Set((environment ?? [:]).keys).union((side.environment ?? [:]).keys).sorted()
+            if !names.isEmpty { config["\(role).environment"] = names.joined(separator: ",") }
+        }
+        if let deadlineMs { config["deadlineMs"] = "\(deadlineMs)" }
+        if let rebuildLimit { config["rebuildLimit"] = "\(rebuildLimit)" }
+        return config
+    }
+
+    /// Starts both sides (`pairs` workers each) and checks they agree.
+    func start(pairs: Int) throws -> TreeSubject {
+        let control = try Self.side(self.control, role: "control", pairs: pairs, spec: self)
+        let candidate = try Self.side(self.candidate, role: "candidate", pairs: pairs, spec: self)
+        return try TreeSubject(control: control, candidate: candidate)
+    }
+
+    static let builtinPrefix = "builtin:"
+
+    private static func side(_ side: Side, role: String, pairs: Int, spec: SubjectSpecification) throws -> any SubjectSide {
+        if side.command.hasPrefix(builtinPrefix) {
+            let name = String(side.command.dropFirst(builtinPrefix.count))
+            guard let implementation = BuiltinLMSSide.Implementation(rawValue: name) else {
+                throw ValidationError("--\(role) \(side.command): the built-in sides are builtin:legacy and builtin:modern")
+            }
+            return BuiltinLMSSide(implementation, version: ShadowGateCommand.version)
+        }
+        return try WorkerSide(role: role, command: spec.command(side), count: pairs, options: spec.options)
+    }
+}
+
+extension TreeSubject {
+    /// Stops every worker of both sides.
+    func shutdown() {
+        (control as? WorkerSide)?.shutdown()
+        (candidate as? WorkerSide)?.shutdown()
+    }
+
+    /// Generated LMS traffic as this subject's commands.
+    static func command(_ command: LMSCommand) -> TreeCommand {
+        let (op, fields) = LMSCommandCodec.encode(command)
+        return TreeCommand(op: op, fields: fields)
+    }
+}
