@@ -25,15 +25,44 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var rules: RulesOptions
 
+    @OptionGroup var sides: SubjectOptions
+
     func validate() throws {
         guard (file == nil) != (seed == nil) else { throw ValidationError("give either a FILE or --seed S") }
     }
 
     func run() throws {
-        let subject = LMSSubject()
+        guard let specification = try sides.specification() else {
+            try replay(LMSSubject(), labels: ("legacy", "modern"), generated: { $0 })
+            return
+        }
+        let subject = try specification.start(pairs: 1)
+        defer { subject.shutdown() }
+        try replay(subject, labels: ("control", "candidate"), generated: { scenario in
+            var mapped = ScenarioInput(id: scenario.id, file: scenario.file, ordinal: scenario.ordinal,
+                                       commands: scenario.commands.map {
+                                           InputCommand(seq: $0.seq, at: $0.at, op: $0.op, line: $0.line,
+                                                        command: TreeSubject.command($0.command))
+                                       })
+            mapped.continues = false
+            return mapped
+        })
+    }
+
+    private func replay<Subject: ShadowSubject>(
+        _ subject: Subject, labels: (control: String, candidate: String),
+        generated: (ScenarioInput<LMSCommand>) -> ScenarioInput<Subject.Command>
+    ) throws {
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
-        guard let input = try findScenario(id: scenario, file: file, seed: seed) else {
+        let found: ScenarioInput<Subject.Command>?
+        if let seed {
+            found = GeneratedSource.scenario(id: scenario, seed: seed).map(generated)
+        } else {
+            var reader = try ScenarioReader(path: file ?? "", decode: subject.decode)
+            found = try reader.scenario(withID: scenario)
+        }
+        guard let input = found else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)
         }
@@ -42,14 +71,16 @@ struct ReplayCommand: ParsableCommand {
         for step in steps {
             let mark = step.divergences.isEmpty ? " " : "✗"
             print("\(mark) seq \(step.seq)  \(step.op)\(step.line > 0 ? "  (\(input.file):\(step.line))" : "")")
-            print("    legacy: \(step.control.jsonText)")
-            print("    modern: \(step.candidate.jsonText)")
+            print("    \(labels.control): \(step.control.jsonText)")
+            print("    \(labels.candidate): \(step.candidate.jsonText)")
             for divergence in step.divergences {
                 diverging += 1
-                let status = divergence.acceptedRule.map { "accepted by \($0)" } ?? "UNEXPECTED"
+                let status = divergence.kind == .noise ? "noise"
+                    : divergence.acceptedRule.map { "accepted by \($0)" } ?? "UNEXPECTED"
                 print("    ✗ \(divergence.kind.rawValue) [\(divergence.feature)] \(status), signature \(divergence.signature.id)")
                 for entry in divergence.diff {
-                    print("        \(entry.path): legacy \(entry.control?.jsonText ?? "(absent)") | modern \(entry.candidate?.jsonText ?? "(absent)")")
+                    print("        \(entry.path): \(labels.control) \(entry.control?.jsonText ?? "(absent)") | "
+                          + "\(labels.candidate) \(entry.candidate?.jsonText ?? "(absent)")")
                 }
             }
         }

@@ -14,6 +14,9 @@ struct SubjectOptions: ParsableArguments {
     @Option(name: .long, help: "Candidate side: a worker command, or builtin:legacy / builtin:modern.")
     var candidate: String?
 
+    @Option(name: .long, help: "A second control (worker command or builtin:…): paths where it differs from the control are noise.")
+    var secondary: String?
+
     @Option(name: .long, help: "A subject file (YAML): both commands, working directory, environment, deadline.")
     var subject: String?
 
@@ -28,12 +31,15 @@ struct SubjectOptions: ParsableArguments {
             throw ValidationError("give either --subject FILE or --control and --candidate, not both")
         }
         if (control == nil) != (candidate == nil) { throw ValidationError("give both --control and --candidate") }
+        if secondary != nil && control == nil && subject == nil {
+            throw ValidationError("--secondary needs --control and --candidate (or --subject)")
+        }
         if let deadline, deadline < 1 { throw ValidationError("--deadline must be at least 1 ms") }
         if let rebuildLimit, rebuildLimit < 0 { throw ValidationError("--rebuild-limit must be zero or more") }
     }
 
     /// Whether the built-in LMS pair runs (no side given).
-    var isBuiltinPair: Bool { control == nil && candidate == nil && subject == nil }
+    var isBuiltinPair: Bool { control == nil && candidate == nil && subject == nil && secondary == nil }
 
     /// The subject file's or the options' sides; nil for the built-in pair.
     func specification() throws -> SubjectSpecification? {
@@ -45,6 +51,7 @@ struct SubjectOptions: ParsableArguments {
         } else {
             return nil
         }
+        if let secondary { specification.secondary = .init(command: secondary) }
         if let deadline { specification.deadlineMs = deadline }
         if let rebuildLimit { specification.rebuildLimit = rebuildLimit }
         return specification
@@ -61,6 +68,7 @@ struct SubjectSpecification: Decodable, Equatable {
 
     var control: Side
     var candidate: Side
+    var secondary: Side?
     var workingDirectory: String?
     var environment: [String: String]?
     var deadlineMs: Int?
@@ -73,7 +81,7 @@ struct SubjectSpecification: Decodable, Equatable {
 
     static let keys: KeySchema = {
         let side = KeySchema.mapping(["command": .any, "workingDirectory": .any, "environment": .any])
-        return .mapping(["control": side, "candidate": side, "workingDirectory": .any, "environment": .any,
+        return .mapping(["control": side, "candidate": side, "secondary": side, "workingDirectory": .any, "environment": .any,
                          "deadlineMs": .any, "rebuildLimit": .any])
     }()
 
@@ -97,8 +105,9 @@ struct SubjectSpecification: Decodable, Equatable {
     /// (values may be secrets), so report and shrink can start the same workers again.
     func runConfig(_ subject: TreeSubject) -> [String: String] {
         var config: [String: String] = [:]
-        for (role, side, info) in [("control", control, subject.control.info),
-                                   ("candidate", candidate, subject.candidate.info)] {
+        var sides = [("control", control, subject.control.info), ("candidate", candidate, subject.candidate.info)]
+        if let secondary, let info = subject.secondary?.info { sides.append(("secondary", secondary, info)) }
+        for (role, side, info) in sides {
             config["\(role).command"] = side.command
             config["\(role).name"] = info.name
             config["\(role).version"] = info.version
@@ -115,7 +124,8 @@ struct SubjectSpecification: Decodable, Equatable {
     func start(pairs: Int) throws -> TreeSubject {
         let control = try Self.side(self.control, role: "control", pairs: pairs, spec: self)
         let candidate = try Self.side(self.candidate, role: "candidate", pairs: pairs, spec: self)
-        return try TreeSubject(control: control, candidate: candidate)
+        let secondary = try self.secondary.map { try Self.side($0, role: "secondary", pairs: pairs, spec: self) }
+        return try TreeSubject(control: control, candidate: candidate, secondary: secondary)
     }
 
     static let builtinPrefix = "builtin:"
@@ -137,6 +147,7 @@ extension TreeSubject {
     func shutdown() {
         (control as? WorkerSide)?.shutdown()
         (candidate as? WorkerSide)?.shutdown()
+        (secondary as? WorkerSide)?.shutdown()
     }
 
     /// Generated LMS traffic as this subject's commands.

@@ -14,6 +14,9 @@ public enum DivergenceKind: String, Sendable, Codable, CaseIterable {
     case candidateError = "candidate_error"
     /// The control crashed (threw).
     case controlError = "control_error"
+    /// Differs only where the control differs from a second control on the same command (`--secondary`):
+    /// timestamps, random tokens, ids of a real app. Counted apart, never in the mismatch rate.
+    case noise
 }
 
 /// One comparison that did not match, with everything needed to read and replay it.

@@ -15,7 +15,7 @@ public struct RunReport: Sendable {
     }
 
     /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned}`, `divergenceSignatures[]` of
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned, noise}`, `divergenceSignatures[]` of
     /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
     public var json: JSONValue {
         var features: [String: JSONValue] = [:]
@@ -25,7 +25,7 @@ public struct RunReport: Sendable {
                 "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
                 "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
                 "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
-                "abandoned": .int(c.abandoned),
+                "abandoned": .int(c.abandoned), "noise": .int(c.noise),
             ])
         }
         let signatures = totals.signatures.map { s -> JSONValue in

@@ -1,7 +1,7 @@
 import Foundation
 import Histogram
 
-/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch.
+/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise.
 public struct FeatureCounts: Sendable, Codable, Equatable {
     public var comparisons = 0
     public var matches = 0
@@ -22,6 +22,9 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     /// Commands that could not be compared because a side's world was lost (an external worker that could not
     /// be rebuilt); not comparisons, never silently dropped.
     public var abandoned = 0
+    /// Divergences only on paths where the control differs from a second control (`--secondary`): neither a
+    /// match nor a mismatch.
+    public var noise = 0
 
     public init() {}
 
@@ -36,6 +39,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         failedJobs += other.failedJobs
         candidateRejections += other.candidateRejections
         abandoned += other.abandoned
+        noise += other.noise
     }
 
     /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).

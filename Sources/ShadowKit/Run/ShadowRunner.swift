@@ -482,11 +482,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
             if candidateCode != nil { result.counts[place.index].candidateRejections += 1 }
-            guard let diff = differences(subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) },
-                                         place, &result) else { return }
+            guard let (diff, noise) = differences(subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) },
+                                                  subject.noisePaths(a), place, &result) else { return }
             let controlCode = subject.rejectionCode(a)
             let kind: DivergenceKind
-            if (controlCode == nil) != (candidateCode == nil) {
+            if noise {
+                kind = .noise
+            } else if (controlCode == nil) != (candidateCode == nil) {
                 kind = .rejectionMismatch
             } else if controlCode != candidateCode {
                 kind = .errorCodeMismatch
@@ -503,21 +505,26 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                                     _ result: inout BatchResult) {
         result.counts[place.index].comparisons += 1
-        guard let diff = differences(subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) },
-                                     place, &result) else { return }
-        record(.eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
+        guard let (diff, noise) = differences(subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) },
+                                              subject.noisePaths(a), place, &result) else { return }
+        record(noise ? .noise : .eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
                controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
                &result)
     }
 
     /// The differences under the comparator's rules, or `nil` (counted as a match) when the typed equality
-    /// or the rules find none; `walk` runs only when the typed values differ.
-    private func differences(_ equal: Bool, _ walk: (inout DiffBuilder) -> Void, _ place: Place,
-                             _ result: inout BatchResult) -> [DiffEntry]? {
+    /// or the rules find none; `walk` runs only when the typed values differ. Differences on `noisePaths`
+    /// are left out; when nothing else differs, the noise ones are returned with `noise` set.
+    private func differences(_ equal: Bool, _ walk: (inout DiffBuilder) -> Void, _ noisePaths: Set<String>,
+                             _ place: Place, _ result: inout BatchResult) -> (entries: [DiffEntry], noise: Bool)? {
         if !equal {
             var builder = DiffBuilder(comparator: options.comparator)
             walk(&builder)
-            if !builder.entries.isEmpty { return builder.entries }
+            if !builder.entries.isEmpty {
+                if noisePaths.isEmpty { return (builder.entries, false) }
+                let real = builder.entries.filter { !noisePaths.contains($0.path) }
+                return real.isEmpty ? (builder.entries, true) : (real, false)
+            }
         }
         result.counts[place.index].matches += 1
         return nil
@@ -604,7 +611,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             if options.keepsEveryDivergence { result.divergences.append(full) }
         }
         var counts = result.counts[place.index]
-        if shape.rule == nil {
+        if kind == .noise {
+            counts.noise += 1
+        } else if shape.rule == nil {
             counts.mismatches += 1
             if kind == .rejectionMismatch, controlCode == nil, let refusal = subject.transitionRefusalCode,
                candidateCode == refusal {

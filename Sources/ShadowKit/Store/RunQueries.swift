@@ -65,6 +65,7 @@ extension Store {
                 c.failedJobs = stat["failed_jobs"]
                 c.candidateRejections = stat["candidate_rejections"]
                 c.abandoned = stat["abandoned"]
+                c.noise = stat["noise"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)

@@ -56,11 +56,11 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
                         candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections,
-                        abandoned)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        abandoned, noise)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
                                      c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
-                                     c.candidateRejections, c.abandoned])
+                                     c.candidateRejections, c.abandoned, c.noise])
             }
             for (side, summaries) in [("control", totals.latency), ("candidate", totals.candidateLatency)] {
                 for feature in summaries.keys.sorted() {

@@ -241,9 +241,13 @@ public final class Store: Sendable {
                     """)
             }
         }
-        migrator.registerMigration("v6-abandoned-commands") { db in
-            // Commands an external worker could not carry out (its world lost) are counted, never dropped.
-            try db.execute(sql: "ALTER TABLE feature_stats ADD COLUMN abandoned INTEGER NOT NULL DEFAULT 0")
+        migrator.registerMigration("v6-abandoned-and-noise") { db in
+            // Commands an external worker could not carry out (its world lost) are counted, never dropped;
+            // divergences only where two controls differ (`--secondary`) are noise, counted apart.
+            try db.execute(sql: """
+                ALTER TABLE feature_stats ADD COLUMN abandoned INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE feature_stats ADD COLUMN noise INTEGER NOT NULL DEFAULT 0;
+                """)
         }
         for schema in schemas {
             for migration in schema.migrations {

@@ -64,6 +64,9 @@ public protocol ShadowSubject: Sendable {
     /// The time the implementation itself reports for an outcome (a worker's `durationNs`), used for latency
     /// instead of the wall time around the call, which means nothing when requests are pipelined.
     func reportedDuration(_ outcome: Outcome) -> UInt64?
+    /// Paths (`$.value.token`) where the control's outcome differed from a second control's on the same
+    /// command: a difference there is noise, not evidence about the candidate.
+    func noisePaths(_ control: Outcome) -> Set<String>
 }
 
 extension ShadowSubject {
@@ -71,6 +74,8 @@ extension ShadowSubject {
                       candidate: inout CandidateWorld) throws {}
 
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
+
+    public func noisePaths(_ control: Outcome) -> Set<String> { [] }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))

@@ -65,6 +65,8 @@ public struct SideRequest: Sendable, Equatable {
 public struct TreeOutcome: Sendable, Equatable {
     public var tree: [String: JSONValue]
     public var durationNs: UInt64?
+    /// On the control's outcome with a secondary control: where the two controls differed (noise).
+    public var noisePaths: Set<String> = []
     public init(tree: [String: JSONValue], durationNs: UInt64? = nil) {
         self.tree = tree
         self.durationNs = durationNs
@@ -94,6 +96,8 @@ public protocol SideSession: AnyObject {
 /// A side's world inside the runner: created empty, given a session when its scenario begins.
 public final class SideWorld {
     var session: (any SideSession)?
+    /// The second control's session (`--secondary`), on the control's world only.
+    var secondary: (any SideSession)?
     init() {}
 }
 
@@ -106,17 +110,24 @@ public struct TreeSubject: ShadowSubject {
 
     public let control: any SubjectSide
     public let candidate: any SubjectSide
+    /// A second control run on every command: where it differs from the control is noise (timestamps,
+    /// random tokens), as Diffy measures it.
+    public let secondary: (any SubjectSide)?
     public let name: String
     public let features: [String]
     let info: SideInfo
 
     /// Throws a ``ConfigError`` when the sides disagree on what each op is compared under.
-    public init(control: any SubjectSide, candidate: any SubjectSide) throws(ConfigError) {
+    public init(control: any SubjectSide, candidate: any SubjectSide, secondary: (any SubjectSide)? = nil)
+        throws(ConfigError) {
         self.control = control
         self.candidate = candidate
-        if let problem = control.info.disagreement(with: candidate.info, names: ("control", "candidate")) {
-            throw ConfigError(file: "\(control.info.name) vs \(candidate.info.name)",
-                              message: "control and candidate disagree: \(problem)")
+        self.secondary = secondary
+        for (other, role) in [(candidate, "candidate"), secondary.map { ($0, "secondary") }].compactMap({ $0 }) {
+            if let problem = control.info.disagreement(with: other.info, names: ("control", role)) {
+                throw ConfigError(file: "\(control.info.name) vs \(other.info.name)",
+                                  message: "control and \(role) disagree: \(problem)")
+            }
         }
         info = control.info
         name = "\(control.info.name) \(control.info.version) vs \(candidate.info.name) \(candidate.info.version)"
@@ -128,7 +139,8 @@ public struct TreeSubject: ShadowSubject {
     public var transitionRefusalCode: String? { info.transitionRefusalCode }
 
     public func decode(_ line: ScenarioLine) throws(FieldError) -> TreeCommand {
-        for (role, side) in [("control", control), ("candidate", candidate)] where side.info.ops[line.op] == nil {
+        for (role, side) in [("control", control), ("candidate", candidate), ("secondary", secondary)]
+            .compactMap({ item in item.1.map { (item.0, $0) } }) where side.info.ops[line.op] == nil {
             throw FieldError("op \"\(line.op)\" is not implemented by the \(role) (\(side.info.name) "
                              + "\(side.info.version) implements \(side.info.ops.keys.sorted().joined(separator: ", ")))")
         }
@@ -167,10 +179,21 @@ public struct TreeSubject: ShadowSubject {
             try world.session?.begin(scenario: scenario.id, start: scenario.commands.first?.at ?? 0,
                                      requests: requests, first: first, last: !scenario.continues)
         }
+        if let secondary {
+            if first || control.secondary == nil { control.secondary = try secondary.makeSession() }
+            try control.secondary?.begin(scenario: scenario.id, start: scenario.commands.first?.at ?? 0,
+                                         requests: requests, first: first, last: !scenario.continues)
+        }
     }
 
     public func applyControl(_ command: TreeCommand, to world: inout SideWorld, now: Date) throws -> TreeOutcome {
-        try Self.apply(world)
+        let secondaryOutcome = world.secondary.map { session in Result { try session.applyNext() } }
+        var outcome = try Self.apply(world)
+        if case .success(let other)? = secondaryOutcome {
+            let paths = OutcomeComparator().diff(.object(outcome.tree), .object(other.tree)).map(\.path)
+            outcome.noisePaths = Set(paths)
+        }
+        return outcome
     }
 
     public func applyCandidate(_ command: TreeCommand, to world: inout SideWorld, now: Date) throws -> TreeOutcome {
@@ -213,6 +236,8 @@ public struct TreeSubject: ShadowSubject {
     }
 
     public func reportedDuration(_ outcome: TreeOutcome) -> UInt64? { outcome.durationNs }
+
+    public func noisePaths(_ control: TreeOutcome) -> Set<String> { control.noisePaths }
 
     public func records(_ outcome: TreeOutcome) -> SideEffectRecords {
         var records = SideEffectRecords()
