@@ -20,7 +20,8 @@ public struct ShadowGateCommand: AsyncParsableCommand {
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
                       ShrinkCommand.self, PlantCommand.self,
                       AdvanceCommand.self, RollbackCommand.self, FreezeCommand.self, UnfreezeCommand.self,
-                      LedgerCommand.self, MonitorCommand.self, ReportCommand.self]
+                      LedgerCommand.self, MonitorCommand.self, ReportCommand.self, WorkerCheckCommand.self,
+                      ServeBuiltinCommand.self]
     )
 
     public init() {}

@@ -77,7 +77,7 @@ final class WorkerProcess: @unchecked Sendable {
     static let stderrTailBytes = 8 << 10
 
     let pid: pid_t
-    private let input: Int32
+    private var input: Int32
     private let state = NSCondition()
     private var lines: [[UInt8]] = []
     private var ended: String?
@@ -166,7 +166,14 @@ final class WorkerProcess: @unchecked Sendable {
 
     deinit {
         terminate()
-        close(input)
+        closeInput()
+    }
+
+    private func closeInput() {
+        state.lock()
+        defer { state.unlock() }
+        if input >= 0 { close(input) }
+        input = -1
     }
 
     /// The last 8 KiB the worker wrote to stderr, as text.
@@ -232,6 +239,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Closes the worker's input and gives it `timeout` to exit on its own before it is stopped.
     func finish(timeout: TimeInterval) {
+        closeInput()
         if !waitForExit(timeout: timeout) { terminate() } else { terminate(grace: 0) }
     }
 

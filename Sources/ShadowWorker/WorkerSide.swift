@@ -230,9 +230,11 @@ final class WorkerSession: SideSession {
         precondition(received < requests.count, "more commands applied than the scenario part has")
         let index = received
         let request = requests[index]
+        var broke = false
         defer {
             received += 1
-            if history != nil {
+            // A command that broke the worker is not part of the world a rebuild replays.
+            if history != nil && !broke {
                 history?.append(request)
                 if (history?.count ?? 0) > side.options.rebuildLimit { history = nil }
             }
@@ -245,6 +247,7 @@ final class WorkerSession: SideSession {
             return outcome
         } catch let broken as WorkerBroken {
             // This command is a side error; the world is rebuilt without it, and the scenario goes on.
+            broke = true
             try recover(after: broken, failedAt: index)
             throw broken
         }

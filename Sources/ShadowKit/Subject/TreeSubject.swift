@@ -59,6 +59,15 @@ public struct SideRequest: Sendable, Equatable {
     public var now: Double
     public var op: String
     public var fields: [String: JSONValue]
+
+    public init(scenario: String, seq: Int, at: Double, now: Double, op: String, fields: [String: JSONValue]) {
+        self.scenario = scenario
+        self.seq = seq
+        self.at = at
+        self.now = now
+        self.op = op
+        self.fields = fields
+    }
 }
 
 /// An outcome as a tree (the shape of docs/protocol.md), and the time the side reports it took.
