@@ -72,7 +72,10 @@ enum ExitCodes {
         case let error as StoreError: return reported(error.description, databaseError)
         case let error as OutputError: return reported(error.description, cannotWrite)
         case let error as UserFacingError: return reported(error.message, error.code)
-        default: return reported("internal error: \(error)", internalError)
+        default:
+            // The argument parser's own errors (help, usage) keep its codes; anything else is unforeseen.
+            if ShadowGateCommand.exitCode(for: error) != .failure { return error }
+            return reported("internal error: \(error)", internalError)
         }
     }
 

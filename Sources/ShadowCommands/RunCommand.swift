@@ -88,6 +88,12 @@ struct RunCommand: AsyncParsableCommand {
         _ subject: Subject, config subjectConfig: [String: String],
         generated: (Int) -> some ScenarioSource<Subject.Command>
     ) async throws {
+        let known = subject.features + [subject.sideEffectsFeature].compactMap { $0 }
+        if let features {
+            for name in featureList(features) where !known.contains(name) {
+                throw ValidationError("unknown feature \"\(name)\"; known: \(known.sorted().joined(separator: ", "))")
+            }
+        }
         let store = try database.store()
         var config = ["features": features ?? "all", "accepted": rules.accepted, "comparator": rules.comparator,
                       "day": rules.effectiveDay, "examplesPerSignature": "\(examples)"]
@@ -101,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         let result: (runId: Int64, totals: RunTotals)
         do {
             result = try await RecordedRun(subject: subject, store: store, metadata: metadata).execute(
-                options: { try runOptions(features: subject.features + [subject.sideEffectsFeature].compactMap { $0 }) },
+                options: runOptions,
                 sources: {
                     var sources: [any ScenarioSource<Subject.Command>] = try input.map {
                         try ScenarioReader(path: $0, decode: subject.decode)
@@ -125,14 +131,7 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
-    /// The comparison options; `known` features are the subject's (an unknown `--features` name is bad input).
-    func runOptions(features known: [String]) throws -> RunOptions {
-        if let features {
-            for name in featureList(features) where !known.contains(name) {
-                throw ConfigError(file: "--features", message: "unknown feature \"\(name)\"; known: "
-                                  + known.sorted().joined(separator: ", "))
-            }
-        }
+    func runOptions() throws -> RunOptions {
         let (comparator, accepted) = try rules.load()
         return RunOptions(workers: workers, features: features.map { Set(featureList($0)) }, comparator: comparator,
                           accepted: accepted, day: rules.effectiveDay, examplesPerSignature: examples)

@@ -97,16 +97,20 @@ public final class WorkerSide: SubjectSide, @unchecked Sendable {
     }
 
     /// A fresh worker after a failure, or ``SubjectFailure/unavailable(_:)`` when workers keep failing.
+    /// Each attempt counts as a restart; a restart whose handshake fails is tried again, within the limit.
     func restart(after reason: String) throws -> WorkerConnection {
-        let restarts = restartsInARow.add(1, ordering: .relaxed).newValue
-        if restarts > options.maxConsecutiveRestarts {
-            throw SubjectFailure.unavailable("the \(role) worker failed \(restarts) times in a row without "
-                                             + "completing a scenario; last: \(reason)")
-        }
-        do {
-            return try WorkerConnection.start(command, role: role, options: options)
-        } catch {
-            throw SubjectFailure.unavailable("the \(role) worker could not be restarted: \(error)")
+        var last = reason
+        while true {
+            let restarts = restartsInARow.add(1, ordering: .relaxed).newValue
+            if restarts > options.maxConsecutiveRestarts {
+                throw SubjectFailure.unavailable("the \(role) worker was restarted \(restarts - 1) times in a row "
+                                                 + "without completing a scenario; last failure: \(last)")
+            }
+            do {
+                return try WorkerConnection.start(command, role: role, options: options)
+            } catch {
+                last = error.description
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ import Testing
         return (wrong, !expectedBehaviour.isEmpty || !expectedSideEffects.isEmpty)
     }
 
-    @Test(arguments: ruleSets.indices)
+    @Test(.tags(.slow), arguments: ruleSets.indices)
     func typedDiffEqualsTreeDiff(_ ruleSet: Int) throws {
         let (name, rules) = Self.ruleSets[ruleSet]
         let subject = LMSSubject()
@@ -67,7 +67,7 @@ import Testing
 
     /// Random outcomes with every field the types have, whether or not the generator ever produces it, so a
     /// field added to the tree but not to the typed walk (or the other way round) fails here.
-    @Test(arguments: ruleSets.indices)
+    @Test(.tags(.slow), arguments: ruleSets.indices)
     func typedDiffEqualsTreeDiffOnRandomOutcomes(_ ruleSet: Int) {
         let (name, rules) = Self.ruleSets[ruleSet]
         let subject = LMSSubject()

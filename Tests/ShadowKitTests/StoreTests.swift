@@ -153,7 +153,7 @@ import Testing
         return (runId, totals)
     }
 
-    @Test func completeRunFillsEveryTable() async throws {
+    @Test(.tags(.slow)) func completeRunFillsEveryTable() async throws {
         let store = try Fixtures.memoryStore()
         let (runId, totals) = try await Self.completeRun(store: store)
 
@@ -328,7 +328,7 @@ import Testing
         #expect(stored.features.isEmpty)
     }
 
-    @Test func runsInOneDatabaseStayApart() async throws {
+    @Test(.tags(.slow)) func runsInOneDatabaseStayApart() async throws {
         let store = try Fixtures.memoryStore()
         let (first, totals) = try await Self.completeRun(store: store, examples: 1)
         let aborted = try store.beginRun(Self.metadata())
