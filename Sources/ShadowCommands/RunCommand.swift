@@ -93,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             options = try runOptions(subject)
             for path in input {
-                sources.append(try ScenarioReader(path: path, decode: subject.decode))
+                sources.append(try ScenarioReader(path: path, subject: subject))
             }
         } catch {
             throw abort(error)

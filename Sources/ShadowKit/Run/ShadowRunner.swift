@@ -202,6 +202,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                         try sink.consume(merger.merge(result, filled: filled))
                         nextToMerge += 1
                         progress(merger.commands)
+                        // In input order: the first bad command of the input stops the run, as a bad line does.
+                        if let inputError = result.inputError { throw inputError }
                     }
                 }
                 while true {
@@ -260,6 +262,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var filled: FilledSignatures?
         /// The worlds of the batch's last scenario when it `continues` in the next batch.
         var carry: Carry?
+        /// A command whose time, or the clock it moves, is outside ``Timestamp``'s range: the batch stopped there.
+        var inputError: ScenarioError?
         /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
         /// that would have matched it.
         var shapes: [String: Shape] = [:]
@@ -324,6 +328,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var carry = carry
         for scenario in batch {
             carry = run(scenario, into: &result, continuing: scenario.continuesPrevious ? carry : nil)
+            if result.inputError != nil { break }
         }
         result.carry = carry
         return result
@@ -343,6 +348,15 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for input in scenario.commands {
             now = max(now, input.at)
+            // The reader refuses such input with its line; this guards every other source (a Date, the store's
+            // time text and the reports' durations would otherwise be computed from an unbounded clock).
+            let advance = subject.clockAdvance(of: input.command) ?? 0
+            guard Timestamp.isSupported(now), Timestamp.isSupported(now + advance) else {
+                result.inputError = ScenarioError(
+                    file: scenario.file, line: input.line,
+                    message: "the scenario clock leaves the supported years 0001 to 9999 (UTC) at seq \(input.seq)")
+                return nil
+            }
             let date = Date(timeIntervalSince1970: now)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
@@ -350,7 +364,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
             let t2 = DispatchTime.now().uptimeNanoseconds
             result.commands += 1
-            if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
+            now += advance
             guard let feature = subject.feature(of: input.command), let index = featureIndex[feature] else { continue }
             let comparesFeature = isSelected(feature)
             if comparesFeature {
