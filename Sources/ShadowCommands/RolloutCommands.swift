@@ -450,7 +450,7 @@ struct MonitorCommand: ParsableCommand {
         let file = try env.map(loadEnv)
         // Stage names are a bonus here: without a readable plan the monitor still reports.
         let plan = file == nil ? nil : try? planOption.load()
-        let store = try database.store()
+        let store = try database.existingStore()
         let report = try RolloutMonitor.report(store: store, windowSeconds: seconds, env: file,
                                                features: plan?.featureNames ?? knownFeatureNames, plan: plan)
         if json {

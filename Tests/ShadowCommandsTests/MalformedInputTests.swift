@@ -84,6 +84,12 @@ struct MalformedInputTests {
              "is outside the supported years 0001 to 9999"),
         Case("an offset before year 1", [line(seq: 1, at: "0001-01-01T00:00:00+01:00", op: "course.create", #""courseId":7,"title":"t""#)],
              line: 1, "is outside the supported years 0001 to 9999"),
+        // Issue 11, item 6: a misspelled field is an error, not silently ignored.
+        Case("misspelled optional field", good + [line(seq: 3, at: "2026-11-24T10:02:00Z", op: "course.create",
+                                                       #""courseId":8,"title":"t","certificaeTemplate":"gold""#)], line: 3,
+             "unknown field \"certificaeTemplate\" for course.create; expected one of \"courseId\", \"title\""),
+        Case("field in the wrong case", [line(seq: 1, op: "course.create", #""courseId":8,"title":"t","iNstructorId":3"#)], line: 1,
+             "unknown field \"iNstructorId\" for course.create"),
         Case("last line without newline", bytes: Array((good.joined(separator: "\n") + "\n" + "[]").utf8), line: 3,
              "expected a JSON object"),
     ]

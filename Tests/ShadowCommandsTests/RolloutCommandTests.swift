@@ -364,6 +364,10 @@ struct RolloutCommandTests {
     }
 
     @Test func monitorRecommendsRollbackAboveTheGuidesThresholds() throws {
+        // A missing database is a usage error (monitor creates none); an empty one has no complete run.
+        #expect(try shadowgate(["monitor", "--db", "db.sqlite"]).status == 64)
+        #expect(!FileManager.default.fileExists(atPath: directory.file("db.sqlite")))
+        _ = try CLI.sqlite(directory.file("db.sqlite"), "PRAGMA user_version = 0; CREATE TABLE placeholder (x); DROP TABLE placeholder;")
         let noData = try shadowgate(["monitor", "--db", "db.sqlite"])
         #expect(noData.status == 2)
         #expect(noData.stdout.contains("No complete run"))
