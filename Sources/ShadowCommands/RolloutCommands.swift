@@ -373,12 +373,12 @@ struct LedgerCommand: ParsableCommand {
             var table: [[String]] = [["#", "at", "actor", "action", "feature", "stage", "reason"]]
             for row in rows {
                 guard let entry = row.entry else {
-                    table.append([String(row.sequence), "?", "?", "?", "?", "?", row.problem ?? "unreadable"])
+                    table.append([String(row.sequence), "?", "?", "?", "?", "?", LedgerText.visible(row.problem ?? "unreadable")])
                     continue
                 }
                 let stage = entry.fromStage.map { from in entry.toStage.map { "\(from) → \($0)" } ?? from } ?? ""
                 table.append([String(entry.sequence), LedgerEntry.canonicalTimestamp(entry.at), entry.actor,
-                              entry.action.rawValue, entry.feature, stage, entry.reason])
+                              entry.action.rawValue, entry.feature, stage, entry.reason].map(LedgerText.visible))
             }
             if rows.isEmpty {
                 print("The ledger is empty.")
