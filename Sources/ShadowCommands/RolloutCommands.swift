@@ -64,6 +64,21 @@ func rolloutFailure(_ error: RolloutError) -> UserFacingError {
 }
 
 /// Reads the `.env` for an edit: unreadable or malformed is exit 65.
+/// The .env as `rollback` reads it: leniently, since a rollback must always work. What phpdotenv would
+/// refuse or drop is skipped with a warning; the flag lines are still edited.
+func loadEnvForRollback(_ path: String) throws -> DotEnvFile {
+    let file: DotEnvFile
+    do {
+        file = try DotEnvFile.load(contentsOf: path, lenient: true)
+    } catch {
+        throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
+    }
+    for problem in file.problems {
+        printError("warning: could not parse \(problem.description); the rollback edits the flag lines anyway")
+    }
+    return file
+}
+
 func loadEnv(_ path: String) throws -> DotEnvFile {
     do {
         return try DotEnvFile.load(contentsOf: path)
@@ -206,7 +221,7 @@ struct RollbackCommand: ParsableCommand {
         }
         let features = all ? (plan?.featureNames ?? knownFeatureNames) : [feature ?? ""]
         // Read, edit, write; if someone else edits the file in between, start over rather than undo their edit.
-        var original = try loadEnv(env)
+        var original = try loadEnvForRollback(env)
         var edit: RollbackEdit
         var attempt = 1
         while true {
@@ -222,7 +237,7 @@ struct RollbackCommand: ParsableCommand {
             } catch {
                 if attempt < 5, case .io(_, "replace", _) = error {
                     attempt += 1
-                    original = try loadEnv(env)
+                    original = try loadEnvForRollback(env)
                     continue
                 }
                 throw UserFacingError(message: "\(error.description); the .env was NOT changed", code: ExitCodes.cannotWrite)

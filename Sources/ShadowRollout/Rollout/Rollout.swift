@@ -479,11 +479,11 @@ public struct RolloutEngine: Sendable {
     /// window between this check and the rename stays), but it turns the common race into an error.
     public static func write(_ edited: DotEnvFile, over original: DotEnvFile, to path: String) throws(DotEnvError) {
         let current = try DotEnvFileIO.readAll(path)
-        guard current == Array(original.text.utf8) else {
+        guard current == original.bytes else {
             throw .io(path: path, operation: "replace",
                       reason: "the file changed while the edit was being prepared; nothing was written, run the command again")
         }
-        try DotEnvFile.writeAtomically(edited.text, to: path)
+        try DotEnvFile.writeAtomically(bytes: edited.bytes, to: path)
     }
 
     static func changesJSON(_ changes: [DotEnvChange]) -> JSONValue {
