@@ -13,7 +13,7 @@ public struct ShadowGateCommand: AsyncParsableCommand {
         abstract: "Run legacy and modern implementations side by side, log divergences, gate feature-flag rollout.",
         discussion: """
             Exit codes: 0 pass/success, 1 gate failed, 2 inconclusive, 64 usage error, 65 malformed input,
-            74 database error, 70 internal error.
+            74 database error, 75 rollback applied but kept in the pending journal, 70 internal error.
             """,
         version: version,
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
@@ -45,6 +45,8 @@ enum ExitCodes {
     static let databaseError: Int32 = 74
     static let internalError: Int32 = 70
     static let cannotWrite: Int32 = 73
+    /// `rollback` changed the `.env` but could not write the ledger: the entry waits in the pending journal.
+    static let rollbackPending: Int32 = 75
 
     static func map(_ error: any Error) -> any Error {
         switch error {
