@@ -163,6 +163,13 @@ public enum LMSCommandCodec {
             throw FieldError("unknown op \"\(line.op)\"; expected one of \(LMSOperation.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let f = FieldReader(op: line.op, fields: line.fields)
+        let command = try decode(op, f)
+        // After the fields it needs: a missing field (`id` for `courseId`) is reported as missing.
+        try f.onlyFields(fieldNames(of: op))
+        return command
+    }
+
+    private static func decode(_ op: LMSOperation, _ f: FieldReader) throws(FieldError) -> LMSCommand {
         switch op {
         case .courseCreate:
             return .courseCreate(courseId: try f.int("courseId"), title: try f.string("title"),
@@ -204,6 +211,22 @@ public enum LMSCommandCodec {
             let seconds = try f.int("seconds")
             guard seconds >= 0 else { throw FieldError("field \"seconds\": time cannot move backwards (\(seconds))") }
             return .advanceClock(seconds: seconds)
+        }
+    }
+
+    /// The fields each op takes (besides the envelope), as documented in the README.
+    public static func fieldNames(of op: LMSOperation) -> [String] {
+        switch op {
+        case .courseCreate: ["courseId", "title", "instructorId", "capacity", "certificateTemplate"]
+        case .courseAddLesson: ["courseId", "lessonId", "title"]
+        case .courseAddQuiz: ["courseId", "quizId", "maxAttempts", "timeLimitMinutes", "passingScore", "strategy", "weights"]
+        case .coursePublish, .courseUnpublish, .courseArchive, .courseRestore: ["courseId"]
+        case .enrollmentEnroll, .enrollmentCancel, .enrollmentExpire, .enrollmentReactivate, .gradeFinal: ["userId", "courseId"]
+        case .progressCompleteLesson: ["userId", "lessonId"]
+        case .attemptStart: ["userId", "quizId", "attemptId"]
+        case .attemptSubmit: ["attemptId", "answers"]
+        case .attemptAbandon, .attemptGrade: ["attemptId"]
+        case .clockAdvance: ["seconds"]
         }
     }
 

@@ -43,10 +43,18 @@ struct GateCommand: ParsableCommand {
 
     func run() throws {
         let (table, evaluator) = try loadCriteria(criteria, coverage: coverage)
-        let store = try database.store()
-        let decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
-        try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: decision.json.jsonText,
-                                     at: Date().timeIntervalSince1970)
+        let decision: GateDecision
+        if database.db != ":memory:", !FileManager.default.fileExists(atPath: database.db) {
+            // Nothing to judge, and a read-only command creates no database.
+            decision = GateDecision(verdict: .inconclusive, runId: nil, runStatus: nil,
+                                    reason: "no database at \(database.db): run `shadowgate run` first (or give --db PATH)",
+                                    features: [])
+        } else {
+            let store = try database.store()
+            decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
+            try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: decision.json.jsonText,
+                                         at: Date().timeIntervalSince1970)
+        }
         if let junit { try write(GateRenderer.junit(decision), to: junit) }
         if let markdown { try write(GateRenderer.markdown(decision, table: table), to: markdown) }
         print(json ? decision.json.jsonText : GateRenderer.text(decision), terminator: json ? "\n" : "")

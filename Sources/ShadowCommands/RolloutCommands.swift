@@ -64,6 +64,33 @@ func rolloutFailure(_ error: RolloutError) -> UserFacingError {
 }
 
 /// Reads the `.env` for an edit: unreadable or malformed is exit 65.
+/// Records the rollbacks a database failure left in `envPath`'s pending journal, saying so.
+@discardableResult
+func recordPending(envPath: String, store: Store, own: String? = nil) throws -> [(PendingRollback, RollbackRecord)] {
+    let recorded = try RolloutEngine.recordPendingRollbacks(envPath: envPath, store: store)
+    let earlier = recorded.filter { $0.0.id != own }
+    if !earlier.isEmpty {
+        printError("note: recorded \(earlier.count) pending rollback(s) from \(PendingJournal.path(forEnv: envPath)) in the ledger "
+                   + "(made at \(earlier.map { LedgerEntry.canonicalTimestamp($0.0.at) }.joined(separator: ", ")))")
+    }
+    return recorded
+}
+
+/// The .env as `rollback` reads it: leniently, since a rollback must always work. What phpdotenv would
+/// refuse or drop is skipped with a warning; the flag lines are still edited.
+func loadEnvForRollback(_ path: String) throws -> DotEnvFile {
+    let file: DotEnvFile
+    do {
+        file = try DotEnvFile.load(contentsOf: path, lenient: true)
+    } catch {
+        throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
+    }
+    for problem in file.problems {
+        printError("warning: could not parse \(problem.description); the rollback edits the flag lines anyway")
+    }
+    return file
+}
+
 func loadEnv(_ path: String) throws -> DotEnvFile {
     do {
         return try DotEnvFile.load(contentsOf: path)
@@ -109,8 +136,9 @@ struct AdvanceCommand: ParsableCommand {
                     + "(it has: \(plan.featureNames.joined(separator: ", ")))", code: 64)
         }
         let evaluator = try loadCriteria(criteria).evaluator
-        let engine = RolloutEngine(plan: plan, store: try database.store(), evaluator: evaluator,
-                                   actor: actor.resolved)
+        let store = try database.store()
+        try recordPending(envPath: env, store: store)
+        let engine = RolloutEngine(plan: plan, store: store, evaluator: evaluator, actor: actor.resolved)
         let report: AdvanceReport
         do {
             report = try engine.advance(feature: feature, envPath: env, dryRun: dryRun, reason: reason)
@@ -173,8 +201,10 @@ struct RollbackCommand: ParsableCommand {
             other lines kept byte for byte, atomic write, backup in .env.bak - then records the rollback in the \
             ledger and freezes the feature until `shadowgate unfreeze`. Idempotent: a second rollback changes \
             nothing and records that. Needs no run in the database. --all also empties FEATURE_PILOT_USERS, \
-            since pilot users get every feature. If the database cannot be written the .env is still rolled \
-            back and the command exits 74 saying so.
+            since pilot users get every feature. The rollback is written to <env>.shadowgate-pending.jsonl \
+            before the .env is touched; if the database cannot be written the .env is still rolled back, the \
+            entry stays in that journal (the next rollback, advance or monitor --env records it) and the \
+            command exits 75 saying so.
             """)
 
     @Argument(help: "Feature to roll back (or use --all).") var feature: String?
@@ -206,8 +236,9 @@ struct RollbackCommand: ParsableCommand {
         }
         let features = all ? (plan?.featureNames ?? knownFeatureNames) : [feature ?? ""]
         // Read, edit, write; if someone else edits the file in between, start over rather than undo their edit.
-        var original = try loadEnv(env)
+        var original = try loadEnvForRollback(env)
         var edit: RollbackEdit
+        var pending: PendingRollback
         var attempt = 1
         while true {
             do {
@@ -215,14 +246,23 @@ struct RollbackCommand: ParsableCommand {
             } catch {
                 throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
             }
+            // Written ahead, durably: the .env never changes without a record of it, even if the database
+            // turns out to be unusable (or the process dies) before the ledger has it.
+            pending = PendingRollback(edit, envPath: env, actor: actor.resolved, reason: reason, at: Date())
+            do {
+                try PendingJournal.append(pending, envPath: env)
+            } catch {
+                throw UserFacingError(message: "\(error.description); the .env was NOT changed", code: ExitCodes.cannotWrite)
+            }
             guard edit.changed else { break }
             do {
                 try RolloutEngine.write(edit.edited, over: original, to: env)
                 break
             } catch {
+                try? PendingJournal.remove(ids: [pending.id], envPath: env)
                 if attempt < 5, case .io(_, "replace", _) = error {
                     attempt += 1
-                    original = try loadEnv(env)
+                    original = try loadEnvForRollback(env)
                     continue
                 }
                 throw UserFacingError(message: "\(error.description); the .env was NOT changed", code: ExitCodes.cannotWrite)
@@ -250,12 +290,21 @@ struct RollbackCommand: ParsableCommand {
         let record: RollbackRecord
         do {
             let store = try database.store()
-            record = try RolloutEngine.recordRollback(edit, envPath: env, store: store, actor: actor.resolved,
-                                                      reason: reason, at: Date())
+            let recorded = try recordPending(envPath: env, store: store, own: pending.id)
+            guard let own = recorded.first(where: { $0.0.id == pending.id })?.1 else {
+                print("Ledger: recorded by another process meanwhile.")
+                return
+            }
+            record = own
         } catch {
+            let journal = PendingJournal.path(forEnv: env)
             throw UserFacingError(
-                message: "\(error.description)\nThe .env rollback above WAS applied, but it could not be recorded in "
-                    + "the ledger and the feature(s) are NOT frozen.", code: ExitCodes.databaseError)
+                message: "\(error)\n"
+                    + "ROLLBACK APPLIED BUT NOT YET IN THE LEDGER: the .env change above WAS made and the feature(s) are "
+                    + "NOT frozen in the database. The rollback is kept in \(journal); the next `shadowgate rollback`, "
+                    + "`advance` or `monitor --env \(env)` that can write the database records it in the ledger (in "
+                    + "order, hash-chained), freezes the feature(s) and removes the journal.",
+                code: ExitCodes.rollbackPending)
         }
         var tail = ""
         let sequences = record.rollbackEntries.map { String($0.sequence) }.joined(separator: ", ")
@@ -373,12 +422,12 @@ struct LedgerCommand: ParsableCommand {
             var table: [[String]] = [["#", "at", "actor", "action", "feature", "stage", "reason"]]
             for row in rows {
                 guard let entry = row.entry else {
-                    table.append([String(row.sequence), "?", "?", "?", "?", "?", row.problem ?? "unreadable"])
+                    table.append([String(row.sequence), "?", "?", "?", "?", "?", LedgerText.visible(row.problem ?? "unreadable")])
                     continue
                 }
                 let stage = entry.fromStage.map { from in entry.toStage.map { "\(from) → \($0)" } ?? from } ?? ""
                 table.append([String(entry.sequence), LedgerEntry.canonicalTimestamp(entry.at), entry.actor,
-                              entry.action.rawValue, entry.feature, stage, entry.reason])
+                              entry.action.rawValue, entry.feature, stage, entry.reason].map(LedgerText.visible))
             }
             if rows.isEmpty {
                 print("The ledger is empty.")
@@ -450,7 +499,8 @@ struct MonitorCommand: ParsableCommand {
         let file = try env.map(loadEnv)
         // Stage names are a bonus here: without a readable plan the monitor still reports.
         let plan = file == nil ? nil : try? planOption.load()
-        let store = try database.store()
+        let store = try database.existingStore()
+        if let env { try recordPending(envPath: env, store: store) }
         let report = try RolloutMonitor.report(store: store, windowSeconds: seconds, env: file,
                                                features: plan?.featureNames ?? knownFeatureNames, plan: plan)
         if json {

@@ -14,7 +14,8 @@ public struct ShadowGateCommand: AsyncParsableCommand {
         abstract: "Run legacy and modern implementations side by side, log divergences, gate feature-flag rollout.",
         discussion: """
             Exit codes: 0 pass/success, 1 gate failed, 2 inconclusive, 64 usage error, 65 malformed input,
-            69 subject unavailable, 70 internal error, 73 cannot write output, 74 database error.
+            69 subject unavailable, 70 internal error, 73 cannot write output, 74 database error,
+            75 rollback applied but kept in the pending journal.
             """,
         version: version,
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
@@ -54,6 +55,8 @@ enum ExitCodes {
     static let internalError: Int32 = 70
     static let cannotWrite: Int32 = 73
     static let databaseError: Int32 = 74
+    /// `rollback` changed the `.env` but could not write the ledger: the entry waits in the pending journal.
+    static let rollbackPending: Int32 = 75
 
     /// Every error a command lets out, as the exit code the README documents; anything unforeseen is an
     /// internal error (70), never the 1 that means "gate failed".

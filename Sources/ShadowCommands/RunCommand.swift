@@ -110,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
                 options: runOptions,
                 sources: {
                     var sources: [any ScenarioSource<Subject.Command>] = try input.map {
-                        try ScenarioReader(path: $0, decode: subject.decode)
+                        try ScenarioReader(path: $0, subject: subject)
                     }
                     if let generate { sources.append(generated(generate)) }
                     return sources

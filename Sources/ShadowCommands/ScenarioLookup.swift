@@ -8,7 +8,7 @@ import ShadowRollout
 /// One scenario by id, regenerated from a seed or read from a file (`replay`, `shrink`, reports).
 func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioInput<LMSCommand>? {
     if let seed { return GeneratedSource.scenario(id: id, seed: seed) }
-    var reader = try ScenarioReader(path: file ?? "", decode: LMSSubject().decode)
+    var reader = try ScenarioReader(path: file ?? "", subject: LMSSubject())
     return try reader.scenario(withID: id)
 }
 

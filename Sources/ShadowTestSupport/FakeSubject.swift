@@ -142,6 +142,7 @@ public struct FakeSubject: ShadowSubject {
     public func decode(_ line: ScenarioLine) throws(FieldError) -> FakeCommand {
         let reader = FieldReader(op: line.op, fields: line.fields)
         if line.op == "clock.advance" {
+            try reader.onlyFields(["seconds"])
             let seconds = try reader.int("seconds")
             guard seconds >= 0 else { throw FieldError("field \"seconds\": time cannot move backwards (\(seconds))") }
             return .advance(seconds)
@@ -149,6 +150,7 @@ public struct FakeSubject: ShadowSubject {
         guard let feature = Self.prefix(of: line.op), features.contains(feature) else {
             throw FieldError("unknown op \"\(line.op)\"")
         }
+        try reader.onlyFields(["control", "candidate"])
         guard let control = line.fields["control"] else { throw .missing("control", op: line.op) }
         let controlScript = try Self.script(control, field: "control")
         let candidateScript = try line.fields["candidate"].map { value throws(FieldError) in
@@ -172,6 +174,10 @@ public struct FakeSubject: ShadowSubject {
     static func script(_ value: JSONValue, field: String) throws(FieldError) -> FakeScript {
         guard case .object(let object) = value else {
             throw .mistyped(field, expected: "object", got: value)
+        }
+        let known = ["value", "reject", "crash", "counter", "clock", "events", "failedJobs", "transitions"]
+        for name in object.keys.sorted() where !known.contains(name) {
+            throw FieldError("unknown field \"\(field).\(name)\"; expected one of \(known.joined(separator: ", "))")
         }
         var results: [FakeScript.Result] = []
         if let amount = object["value"] {

@@ -69,6 +69,27 @@ struct MalformedInputTests {
         Case("blank lines count", ["", good[0], "   ", good[1], "", "{oops"], line: 6, "invalid JSON"),
         Case("CRLF line endings", bytes: Array((good.joined(separator: "\r\n") + "\r\n" + "[]\r\n").utf8), line: 3,
              "expected a JSON object"),
+        // Issue 11, item 1: times RFC 3339 cannot write, and clocks moved past them, are bad input (they crashed
+        // formatting, or were stored as a complete run with 9.2e18 scenario seconds).
+        Case("advance by Int.max seconds", good + [line(seq: 3, at: "2026-11-24T10:02:00Z", op: "clock.advance",
+                                                        #""seconds":9223372036854775807"#)], line: 3,
+             "advancing the clock by 9.223372036854776e+18 seconds"),
+        Case("two advances of 5e18 seconds", good + [
+            line(seq: 3, at: "2026-11-24T10:02:00Z", op: "clock.advance", #""seconds":5000000000000000000"#),
+            line(seq: 4, at: "2026-11-24T10:02:00Z", op: "clock.advance", #""seconds":5000000000000000000"#),
+        ], line: 3, "past 9999-12-31T23:59:59.999Z, the latest supported time"),
+        Case("advance past year 9999", good + [line(seq: 3, at: "9999-12-31T23:00:00Z", op: "clock.advance", #""seconds":3600"#)],
+             line: 3, "past 9999-12-31T23:59:59.999Z"),
+        Case("year 0000", [line(seq: 1, at: "0000-06-01T00:00:00Z", op: "course.create", #""courseId":7,"title":"t""#)], line: 1,
+             "is outside the supported years 0001 to 9999"),
+        Case("an offset before year 1", [line(seq: 1, at: "0001-01-01T00:00:00+01:00", op: "course.create", #""courseId":7,"title":"t""#)],
+             line: 1, "is outside the supported years 0001 to 9999"),
+        // Issue 11, item 6: a misspelled field is an error, not silently ignored.
+        Case("misspelled optional field", good + [line(seq: 3, at: "2026-11-24T10:02:00Z", op: "course.create",
+                                                       #""courseId":8,"title":"t","certificaeTemplate":"gold""#)], line: 3,
+             "unknown field \"certificaeTemplate\" for course.create; expected one of \"courseId\", \"title\""),
+        Case("field in the wrong case", [line(seq: 1, op: "course.create", #""courseId":8,"title":"t","iNstructorId":3"#)], line: 1,
+             "unknown field \"iNstructorId\" for course.create"),
         Case("last line without newline", bytes: Array((good.joined(separator: "\n") + "\n" + "[]").utf8), line: 3,
              "expected a JSON object"),
     ]

@@ -242,9 +242,10 @@ struct RolloutCommandTests {
         try FileManager.default.createDirectory(atPath: directory.file("db-dir"), withIntermediateDirectories: true)
         let result = try shadowgate(["rollback", "--all", "--env", ".env", "--reason", "r", "--db", "db-dir",
                                      "--plan", "missing-plan.yaml"])
-        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.status == 75, "\(result.stderr)")
         #expect(result.stderr.contains("warning: missing-plan.yaml: cannot read the rollout plan"))
-        #expect(result.stderr.contains("The .env rollback above WAS applied"))
+        #expect(result.stderr.contains("ROLLBACK APPLIED BUT NOT YET IN THE LEDGER"))
+        #expect(FileManager.default.fileExists(atPath: directory.file(".env.shadowgate-pending.jsonl")))
         #expect(try envText().contains("FEATURE_PROGRESS_SERVICE=false\n"))
         #expect(try envText().contains("FEATURE_COURSE_STATE_MACHINE=false\n"))
     }
@@ -364,6 +365,10 @@ struct RolloutCommandTests {
     }
 
     @Test func monitorRecommendsRollbackAboveTheGuidesThresholds() throws {
+        // A missing database is a usage error (monitor creates none); an empty one has no complete run.
+        #expect(try shadowgate(["monitor", "--db", "db.sqlite"]).status == 64)
+        #expect(!FileManager.default.fileExists(atPath: directory.file("db.sqlite")))
+        _ = try CLI.sqlite(directory.file("db.sqlite"), "PRAGMA user_version = 0; CREATE TABLE placeholder (x); DROP TABLE placeholder;")
         let noData = try shadowgate(["monitor", "--db", "db.sqlite"])
         #expect(noData.status == 2)
         #expect(noData.stdout.contains("No complete run"))

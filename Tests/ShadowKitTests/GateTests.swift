@@ -201,7 +201,8 @@ import Testing
 
     @Test func aFeatureWithoutComparisonsNeverPassesOnOtherRows() throws {
         // Coverage and failed jobs say nothing about a feature the run never exercised.
-        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Test coverage | 80%+ | |\n| Failed jobs | < 1/hour | |\n"
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Mismatch rate | < 0.5% | |\n| Test coverage | 80%+ | |\n"
+            + "| Failed jobs | < 1/hour | |\n"
         let decision = try Self.evaluator(text, coverage: 0.95).evaluate(Self.run(Self.counts(comparisons: 0), hours: 1_000),
                                                                          features: [])
         #expect(decision.verdict == .inconclusive)
@@ -215,5 +216,27 @@ import Testing
         let row = try Self.criterion(decision, "Response time")
         #expect(row.verdict == .inconclusive)
         #expect(row.reason.contains("need \(GateEvaluator.minimumLatencySamples) per side"))
+    }
+
+    // Issue 11, item 2: a criteria table without a mismatch-rate row gated PASS on a feature whose mismatch
+    // rate breaches the shipped target.
+    @Test func aTableWithoutAMismatchRateRowIsAConfigurationError() throws {
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Error rate | < 0.1% | |\n| State transition errors | 0 | |\n"
+        #expect {
+            try Self.evaluator(text)
+        } throws: { error in
+            guard let error = error as? CriteriaTableError, case .missingMismatchRate = error else { return false }
+            return error.description.hasPrefix("criteria.md:1: the success criteria have no \"Mismatch rate\" row")
+        }
+    }
+
+    @Test(arguments: ["<= 100%", "≤ 150%", "< 1.5", "< 100%"])
+    func aRateTargetEveryRateMeetsIsAnError(target: String) throws {
+        let text = "| Metric | Target | Measured |\n|---|---|---|\n| Mismatch rate | \(target) | |\n"
+        #expect {
+            try Self.evaluator(text)
+        } throws: { error in
+            (error as? CriteriaTableError)?.description.hasPrefix("criteria.md:3: target \"\(target)\"") == true
+        }
     }
 }

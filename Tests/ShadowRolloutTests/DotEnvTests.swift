@@ -96,11 +96,16 @@ extension Tag {
         #expect(error?.description.hasPrefix("config/.env:\(line): ") == true)
     }
 
-    @Test func loadRejectsInvalidUTF8AndMissingFile() throws {
+    @Test func loadReadsInvalidUTF8AsPhpdotenvDoesAndRejectsAMissingFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("bad.env")
-        try Data([0x41, 0x3D, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: path))
-        #expect(throws: DotEnvError.invalidEncoding(file: path)) { try DotEnvFile.load(contentsOf: path) }
+        try Data([0x41, 0x3D, 0xFF, 0x0A, 0x42, 0x3D, 0x31, 0x0A]).write(to: URL(fileURLWithPath: path))
+        // phpdotenv reads a byte that is not UTF-8 as "?"; an edit keeps the byte itself.
+        let file = try DotEnvFile.load(contentsOf: path)
+        #expect(file["A"] == "?")
+        #expect(file.bytes == [0x41, 0x3D, 0xFF, 0x0A, 0x42, 0x3D, 0x31, 0x0A])
+        let (edited, _) = try file.setting([(key: "B", value: "2")])
+        #expect(edited.bytes == [0x41, 0x3D, 0xFF, 0x0A, 0x42, 0x3D, 0x32, 0x0A])
         let missing = #expect(throws: DotEnvError.self) { try DotEnvFile.load(contentsOf: directory.file("missing.env")) }
         #expect(missing?.description == "\(directory.file("missing.env")): cannot open for reading: No such file or directory")
     }

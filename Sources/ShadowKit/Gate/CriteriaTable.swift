@@ -116,12 +116,18 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
     case missingColumns(file: String, line: Int, missing: [String])
     /// The document contains no table with Metric and Target columns.
     case noTable(file: String)
+    /// The table measures something but has no `Mismatch rate` row, the one thing a shadow run measures:
+    /// without it a feature whose mismatch rate breaches every sane target would pass.
+    case missingMismatchRate(file: String)
+    /// A rate target that every rate meets (`≤ 100%`): the row would judge nothing.
+    case targetJudgesNothing(file: String, line: Int, target: String, metric: CriterionMetric)
 
     /// The file the error is about, as passed to ``CriteriaTable/parse(_:file:)``.
     public var file: String {
         switch self {
         case .unknownMetric(let file, _, _), .unparsableTarget(let file, _, _, _), .targetDoesNotFit(let file, _, _, _),
-             .malformedRow(let file, _, _, _), .missingColumns(let file, _, _), .noTable(let file):
+             .malformedRow(let file, _, _, _), .missingColumns(let file, _, _), .noTable(let file),
+             .missingMismatchRate(let file), .targetJudgesNothing(let file, _, _, _):
             file
         }
     }
@@ -130,9 +136,9 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
     public var line: Int {
         switch self {
         case .unknownMetric(_, let line, _), .unparsableTarget(_, let line, _, _), .targetDoesNotFit(_, let line, _, _),
-             .malformedRow(_, let line, _, _), .missingColumns(_, let line, _):
+             .malformedRow(_, let line, _, _), .missingColumns(_, let line, _), .targetJudgesNothing(_, let line, _, _):
             line
-        case .noTable:
+        case .noTable, .missingMismatchRate:
             1
         }
     }
@@ -157,6 +163,12 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
             let names = missing.map { "\"\($0)\"" }.joined(separator: ", ")
             return "\(location): success-criteria table header lacks \(names) column\(missing.count == 1 ? "" : "s"); "
                 + "expected \"| Metric | Target | Measured |\""
+        case .missingMismatchRate:
+            return "\(location): the success criteria have no \"Mismatch rate\" row; it is what a shadow run measures, "
+                + "so without it nothing is really judged: add \"| Mismatch rate | < 0.5% | |\" (or your target)"
+        case .targetJudgesNothing(_, _, let target, let metric):
+            return "\(location): target \"\(target)\" for \"\(metric.rawValue)\" is met by every rate, so it judges "
+                + "nothing; give a limit below 100%"
         case .noTable:
             return "\(location): no success-criteria table found; "
                 + "expected a Markdown table with the header \"| Metric | Target | Measured |\""

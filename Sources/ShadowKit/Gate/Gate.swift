@@ -92,9 +92,23 @@ public struct GateEvaluator: Sendable {
 
     /// Checks that every row's target is one the gate can judge for its metric ("Response time | 80%+" is
     /// an error with its line, not a silent "not measured").
+    ///
+    /// A table that measures anything must have a `Mismatch rate` row (see
+    /// ``CriteriaTableError/missingMismatchRate(file:)``); a table with no measurable row at all stays
+    /// valid and gates every feature inconclusive. A rate target of 100% or more judges nothing and is an error.
     public init(table: CriteriaTable, coverage: Double? = nil) throws(CriteriaTableError) {
         for row in table.rows where !Self.fits(row.metric, row.target) {
             throw .targetDoesNotFit(file: table.file, line: row.line, target: row.targetText, metric: row.metric)
+        }
+        for row in table.rows where row.metric == .mismatchRate || row.metric == .errorRate {
+            switch row.target {
+            case .below(let limit) where limit >= 1, .atMost(let limit) where limit >= 1:
+                throw .targetJudgesNothing(file: table.file, line: row.line, target: row.targetText, metric: row.metric)
+            default: break
+            }
+        }
+        if table.rows.contains(where: \.metric.isMeasurable), !table.rows.contains(where: { $0.metric == .mismatchRate }) {
+            throw .missingMismatchRate(file: table.file)
         }
         self.table = table
         self.coverage = coverage

@@ -262,7 +262,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var filled: FilledSignatures?
         /// The worlds of the batch's last scenario when it `continues` in the next batch.
         var carry: Carry?
-        /// What stopped the batch (and so the run, when it is merged): bad input, an unavailable subject.
+        /// What stopped the batch (and so the run, when it is merged): bad input, including a scenario clock
+        /// outside ``Timestamp``'s range, or an unavailable subject.
         var fatal: (any Error)?
         /// Divergence shape (see `record`) → its signature's position in `signatures` and the expired rules
         /// that would have matched it.
@@ -361,6 +362,15 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for (position, input) in scenario.commands.enumerated() {
             let now = times[position]
+            // The reader refuses such input with its line; this guards every other source (a Date, the store's
+            // time text and the reports' durations would otherwise be computed from an unbounded clock).
+            let advance = subject.clockAdvance(of: input.command) ?? 0
+            guard Timestamp.isSupported(now), Timestamp.isSupported(now + advance) else {
+                result.fatal = ScenarioError(
+                    file: scenario.file, line: input.line,
+                    message: "the scenario clock leaves the supported years 0001 to 9999 (UTC) at seq \(input.seq)")
+                return nil
+            }
             let date = Date(timeIntervalSince1970: now)
             // Which side goes first alternates per command, so neither is always timed on a cold cache.
             let controlFirst = (scenario.ordinal &+ input.seq) & 1 == 0

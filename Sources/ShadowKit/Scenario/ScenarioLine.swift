@@ -75,6 +75,15 @@ public struct FieldReader: Sendable {
         self.fields = fields
     }
 
+    /// Refuses a field the op does not take: a misspelled optional field (`certificaeTemplate`) would
+    /// otherwise be dropped silently and the command run without it.
+    public func onlyFields(_ known: [String]) throws(FieldError) {
+        for name in fields.keys.sorted() where !known.contains(name) {
+            let expected = known.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw FieldError("unknown field \"\(name)\" for \(op); expected one of \(expected)")
+        }
+    }
+
     public func int(_ name: String) throws(FieldError) -> Int {
         guard let value = fields[name] else { throw .missing(name, op: op) }
         guard case .int(let int) = value else { throw .mistyped(name, expected: "integer", got: value) }

@@ -50,6 +50,8 @@ public struct ScenarioInput<Command: Sendable>: Sendable {
 /// than `maxPartCommands` is handed out in parts (see ``ScenarioInput``), so memory does not grow with it.
 public struct ScenarioReader<Command: Sendable> {
     public typealias Decode = @Sendable (ScenarioLine) throws(FieldError) -> Command
+    /// Seconds a command moves the scenario clock (``ShadowSubject/clockAdvance(of:)``).
+    public typealias ClockAdvance = @Sendable (Command) -> Double?
 
     public static var defaultMaxLineBytes: Int { 1 << 20 }
     /// Commands per part of a long scenario: a few MB of decoded commands.
@@ -59,6 +61,9 @@ public struct ScenarioReader<Command: Sendable> {
     private let displayName: String
     private let handle: FileHandle
     private let decode: Decode
+    private let clockAdvance: ClockAdvance?
+    /// The current scenario's clock: its latest `at`, moved on by clock advances.
+    private var clock = 0.0
     private let maxLineBytes: Int
     private var buffer: [UInt8] = []
     private var bufferStart = 0
@@ -77,7 +82,9 @@ public struct ScenarioReader<Command: Sendable> {
     public init(path: String, displayName: String? = nil, firstOrdinal: Int = 0,
                 maxLineBytes: Int = ScenarioReader.defaultMaxLineBytes,
                 maxPartCommands: Int = ScenarioReader.defaultMaxPartCommands,
+                clockAdvance: ClockAdvance? = nil,
                 decode: @escaping Decode) throws(ScenarioError) {
+        self.clockAdvance = clockAdvance
         self.maxPartCommands = max(1, maxPartCommands)
         self.path = path
         self.displayName = displayName ?? path
@@ -88,6 +95,17 @@ public struct ScenarioReader<Command: Sendable> {
         self.decode = decode
         self.maxLineBytes = maxLineBytes
         self.nextOrdinal = firstOrdinal
+    }
+
+    /// Opens `path` with `subject`'s decoding and clock: a clock advanced past the supported range
+    /// (``Timestamp/maxSeconds``) is bad input at the advancing line.
+    public init<Subject: ShadowSubject>(path: String, subject: Subject, displayName: String? = nil, firstOrdinal: Int = 0,
+                                        maxLineBytes: Int = ScenarioReader.defaultMaxLineBytes,
+                                        maxPartCommands: Int = ScenarioReader.defaultMaxPartCommands)
+        throws(ScenarioError) where Subject.Command == Command {
+        try self.init(path: path, displayName: displayName, firstOrdinal: firstOrdinal, maxLineBytes: maxLineBytes,
+                      maxPartCommands: maxPartCommands, clockAdvance: { subject.clockAdvance(of: $0) },
+                      decode: { line throws(FieldError) in try subject.decode(line) })
     }
 
     /// The next scenario (or part of a long one), or `nil` at the end of the file.
@@ -108,6 +126,7 @@ public struct ScenarioReader<Command: Sendable> {
             guard seenScenarios.insert(first.scenario).inserted else {
                 throw error(firstLine, "scenario \"\(first.scenario)\" continues here after other scenarios; keep each scenario's lines together")
             }
+            clock = first.at
         }
         var scenario = ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal,
                                      commands: [try inputCommand(first, line: firstLine)])
@@ -159,12 +178,23 @@ public struct ScenarioReader<Command: Sendable> {
         ScenarioError(file: displayName, line: line, message: message)
     }
 
-    private func inputCommand(_ line: ScenarioLine, line number: Int) throws(ScenarioError) -> InputCommand<Command> {
+    private mutating func inputCommand(_ line: ScenarioLine, line number: Int) throws(ScenarioError) -> InputCommand<Command> {
+        let command: Command
         do {
-            return InputCommand(seq: line.seq, at: line.at, op: line.op, line: number, command: try decode(line))
+            command = try decode(line)
         } catch {
             throw self.error(number, error.message)
         }
+        clock = max(clock, line.at)
+        if let seconds = clockAdvance?(command) {
+            let moved = clock + seconds
+            guard Timestamp.isSupported(moved) else {
+                throw self.error(number, "advancing the clock by \(seconds) seconds from \(Timestamp.format(clock)) goes "
+                                 + "past \(Timestamp.format(Timestamp.maxSeconds)), the latest supported time")
+            }
+            clock = moved
+        }
+        return InputCommand(seq: line.seq, at: line.at, op: line.op, line: number, command: command)
     }
 
     /// The next non-blank line, parsed and its envelope checked.
@@ -203,6 +233,9 @@ public struct ScenarioReader<Command: Sendable> {
         }
         guard let at = Timestamp.parse(atText) else {
             throw error(lineNumber, "field \"at\": \"\(atText)\" is not an RFC 3339 time like 2026-11-24T10:00:00Z")
+        }
+        guard Timestamp.isSupported(at) else {
+            throw error(lineNumber, "field \"at\": \"\(atText)\" is outside the supported years 0001 to 9999 (UTC)")
         }
         guard case .string(let op)? = object["op"] else {
             throw error(lineNumber, envelopeMessage("op", "an operation name string", object["op"]))

@@ -3,6 +3,16 @@ import Foundation
 /// RFC 3339 timestamps (`2026-11-24T10:00:00Z`, optional fraction, `Z` or `±hh:mm`), parsed and printed by
 /// hand: exact, allocation-free and the same on every machine (no locale, no formatter state).
 public enum Timestamp {
+    /// The earliest supported instant, `0001-01-01T00:00:00Z`: RFC 3339 writes four-digit years only.
+    public static let minSeconds: Double = -62_135_596_800
+    /// The latest supported instant, `9999-12-31T23:59:59.999Z`.
+    public static let maxSeconds: Double = 253_402_300_799.999
+
+    /// Whether `seconds` is a time RFC 3339 can write (years 0001–9999); NaN and infinities are not.
+    public static func isSupported(_ seconds: Double) -> Bool {
+        seconds >= minSeconds && seconds <= maxSeconds
+    }
+
     /// Seconds since 1970 (UTC), or `nil` when the text is not an RFC 3339 date-time.
     public static func parse(_ text: String) -> Double? {
         var utf8 = Array(text.utf8)
@@ -60,8 +70,12 @@ public enum Timestamp {
     }
 
     /// Calendar fields of an instant, rounded to the millisecond.
+    /// Never traps: a time outside the supported range (or NaN) is clamped to a bound well outside it
+    /// (years ±300,000), which formats with a sign and many digits, never as a valid four-digit time.
     private static func fields(_ seconds: Double) -> (year: Int, month: Int, day: Int, second: Int, millis: Int) {
-        let totalMillis = Int((seconds * 1000).rounded())
+        let limit = 1e16  // milliseconds: about 317,000 years, far inside Int
+        let scaled = (seconds * 1000).rounded()
+        let totalMillis = Int(scaled.isNaN ? -limit : min(limit, max(-limit, scaled)))
         let whole = totalMillis >= 0 ? totalMillis / 1000 : (totalMillis - 999) / 1000
         let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let (year, month, day) = civilFromDays(days)

@@ -39,22 +39,47 @@ public final class Store: Sendable {
             configuration.busyMode = .timeout(10)
             if path == ":memory:" {
                 writer = try DatabaseQueue(configuration: configuration)
-            } else {
-                let directory = (path as NSString).deletingLastPathComponent
-                if !directory.isEmpty {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                }
-                configuration.prepareDatabase { db in
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                }
-                writer = try DatabaseQueue(path: path, configuration: configuration)
+                try Store.migrator(schemas).migrate(writer)
+                return
             }
-            try Store.migrator(schemas).migrate(writer)
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            configuration.prepareDatabase { db in
+                // Switching to WAL takes an exclusive lock without waiting on the busy handler, so a process
+                // opening the file while another one switches (or checkpoints) retries here.
+                try Store.retryingWhileBusy { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            // Two processes opening a fresh database at once would both create the tables (each migration runs
+            // in its own transaction, so there is no transaction around all of them to take): an advisory lock
+            // beside the database serialises opening and migrating, and the second process finds the work done.
+            let lock = StoreLock(path: path + ".lock")
+            defer { lock.release() }
+            writer = try Store.retryingWhileBusy { try DatabaseQueue(path: path, configuration: configuration) }
+            let migrator = Store.migrator(schemas)
+            try Store.retryingWhileBusy { try migrator.migrate(writer) }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(path: path, message: "cannot open the database: \(error)")
+        }
+    }
+
+    /// Runs `body` again (for up to about 10 s, with growing pauses) while SQLite answers busy or locked:
+    /// opening and migrating must not fail because another process holds the file for a moment.
+    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        var pause = 0.005
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError
+                where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && Date() < deadline {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.2)
+            }
         }
     }
 
@@ -263,6 +288,34 @@ public final class Store: Sendable {
         ("state_transitions", ["entity", "entity_id", "from_state", "to_state", "transitioned_at"]),
         ("failed_jobs", ["job", "event", "exception", "failed_at"]),
     ]
+}
+
+/// An advisory lock (`flock`) on a file beside the database, held while a process opens and migrates it.
+/// When the lock file cannot be created (a read-only directory) the store opens without it: nothing can be
+/// migrated there anyway.
+final class StoreLock {
+    private var descriptor: Int32
+
+    init(path: String) {
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                close(descriptor)
+                descriptor = -1
+                return
+            }
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
 }
 
 /// Timestamps in the store always carry milliseconds, so text order is time order.

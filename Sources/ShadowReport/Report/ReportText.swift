@@ -51,6 +51,9 @@ public enum ReportText {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
         if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
         if seconds < 60 { return String(format: "%.1f s", seconds) }
+        // Beyond a billion days (a hand-edited database; runs store at most 10,000 years per scenario) there
+        // is no Int to round to: print the magnitude.
+        if seconds >= 8.64e13 { return String(format: "%.3g days", seconds / 86400) }
         let whole = Int(seconds.rounded())
         if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
         if whole >= 2 * 86400 { return "\(Format.count(Int((seconds / 86400).rounded()))) days" }

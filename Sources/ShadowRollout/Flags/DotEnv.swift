@@ -116,6 +116,28 @@ public struct DotEnvFile: Sendable, Equatable {
     public let entries: [DotEnvEntry]
     /// What the file defines after loading: last assignment wins, bare `KEY` lines unset.
     public let values: [String: String]
+    /// What a lenient parse (``load(contentsOf:lenient:)``) skipped: records phpdotenv would refuse or drop.
+    public internal(set) var problems: [DotEnvError] = []
+    /// The file was not valid UTF-8: each invalid byte is held in ``lines`` as the scalar
+    /// `U+10FF00 + byte` and written back as that byte, so every byte survives an edit (phpdotenv reads such
+    /// a byte as `?`, and so do ``values``).
+    var byteMapped = false
+
+    static let byteScalarBase: UInt32 = 0x10FF00
+
+    /// The file's bytes, identical to what was read (or to the edited result).
+    public var bytes: [UInt8] {
+        guard byteMapped else { return Array(text.utf8) }
+        var out: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            if scalar.value >= Self.byteScalarBase {
+                out.append(UInt8(scalar.value - Self.byteScalarBase))
+            } else {
+                out += Array(String(scalar).utf8)
+            }
+        }
+        return out
+    }
 
     /// The file's text, identical to what was parsed (or to the edited result).
     public var text: String {
@@ -137,11 +159,34 @@ public struct DotEnvFile: Sendable, Equatable {
 
     /// Parses `.env` text. `file` names the source in error messages.
     public static func parse(_ text: String, file: String) throws(DotEnvError) -> DotEnvFile {
+        try parse(text, file: file, lenient: false, byteMapped: false)
+    }
+
+    /// Parses; `lenient` skips (and lists in ``problems``) what does not parse instead of failing, the way a
+    /// rollback must read any file; `byteMapped` text holds invalid bytes as scalars (see ``byteMapped``).
+    static func parse(_ text: String, file: String, lenient: Bool, byteMapped: Bool) throws(DotEnvError) -> DotEnvFile {
         let lines = splitLines(text)
         var entries: [DotEnvEntry] = []
         var values: [String: String] = [:]
-        for record in try logicalRecords(lines, file: file) {
-            let entry = try parseEntry(record, values: values, file: file)
+        var collected: [DotEnvError]? = lenient ? [] : nil
+        let records = try logicalRecords(lines, file: file, problems: &collected)
+        var problems = collected ?? []
+        for record in records {
+            var entry: DotEnvEntry
+            do {
+                entry = try parseEntry(record, values: values, file: file)
+            } catch {
+                guard lenient else { throw error }
+                problems.append(error)
+                continue
+            }
+            if byteMapped, let value = entry.value, value.unicodeScalars.contains(where: { $0.value >= byteScalarBase }) {
+                var substituted = String.UnicodeScalarView()
+                for scalar in value.unicodeScalars { substituted.append(scalar.value >= byteScalarBase ? "?" : scalar) }
+                entry = DotEnvEntry(key: entry.key, value: String(substituted), line: entry.line, lineCount: entry.lineCount,
+                                    isExported: entry.isExported, valueSpan: entry.valueSpan,
+                                    isInterpolated: entry.isInterpolated)
+            }
             entries.append(entry)
             if let value = entry.value {
                 values[entry.key] = value
@@ -149,16 +194,44 @@ public struct DotEnvFile: Sendable, Equatable {
                 values[entry.key] = nil
             }
         }
-        return DotEnvFile(file: file, lines: lines, entries: entries, values: values)
+        var parsed = DotEnvFile(file: file, lines: lines, entries: entries, values: values)
+        parsed.problems = problems
+        parsed.byteMapped = byteMapped
+        return parsed
     }
 
-    /// Reads and parses the `.env` file at `path`.
-    public static func load(contentsOf path: String) throws(DotEnvError) -> DotEnvFile {
+    /// Reads and parses the `.env` file at `path`. Bytes that are not UTF-8 (a Latin-1 `é`) are read as
+    /// phpdotenv reads them (`?`) and kept as they are on edit. `lenient` (for `rollback`, which must always
+    /// work) skips what does not parse, listing it in ``problems``.
+    public static func load(contentsOf path: String, lenient: Bool = false) throws(DotEnvError) -> DotEnvFile {
         let bytes = try DotEnvFileIO.readAll(path)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .invalidEncoding(file: path)
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return try parse(text, file: path, lenient: lenient, byteMapped: false)
         }
-        return try parse(text, file: path)
+        return try parse(try byteMappedText(bytes, file: path), file: path, lenient: lenient, byteMapped: true)
+    }
+
+    /// `bytes` decoded as UTF-8 where valid, each other byte as the scalar `U+10FF00 + byte`.
+    static func byteMappedText(_ bytes: [UInt8], file: String) throws(DotEnvError) -> String {
+        var scalars = String.UnicodeScalarView()
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3
+                : lead >= 0xF0 && lead < 0xF5 ? 4 : 0
+            if length > 0, index + length <= bytes.count,
+               let decoded = String(validating: bytes[index..<(index + length)], as: UTF8.self),
+               let scalar = decoded.unicodeScalars.first, decoded.unicodeScalars.count == 1 {
+                // A real character in the range the mapping uses would come back as a byte: refuse that file.
+                guard scalar.value < byteScalarBase else { throw .invalidEncoding(file: file) }
+                scalars.append(scalar)
+                index += length
+            } else {
+                scalars.append(Unicode.Scalar(byteScalarBase + UInt32(lead))!)
+                index += 1
+            }
+        }
+        return String(scalars)
     }
 
     // MARK: Editing
@@ -239,7 +312,7 @@ public struct DotEnvFile: Sendable, Equatable {
 
         var newText = ""
         for line in newLines { newText += line.content + line.terminator }
-        let edited = try DotEnvFile.parse(newText, file: file)
+        let edited = try DotEnvFile.parse(newText, file: file, lenient: !problems.isEmpty, byteMapped: byteMapped)
         for key in orderedKeys {
             guard let expected = wanted[key] else { continue }
             if edited[key] != expected {
@@ -326,6 +399,13 @@ public struct DotEnvFile: Sendable, Equatable {
     public static func writeAtomically(
         _ text: String, to path: String, backupSuffix: String = ".bak"
     ) throws(DotEnvError) {
+        try writeAtomically(bytes: Array(text.utf8), to: path, backupSuffix: backupSuffix)
+    }
+
+    /// ``writeAtomically(_:to:backupSuffix:)`` for bytes (a file that is not all UTF-8 keeps its bytes).
+    public static func writeAtomically(
+        bytes: [UInt8], to path: String, backupSuffix: String = ".bak"
+    ) throws(DotEnvError) {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         var existing = stat()
         var mode: mode_t = 0o644
@@ -338,7 +418,7 @@ public struct DotEnvFile: Sendable, Equatable {
         } else if errno != ENOENT {
             throw DotEnvFileIO.failure(target, "read file status")
         }
-        try DotEnvFileIO.replace(target, with: Array(text.utf8), mode: mode, owner: owner)
+        try DotEnvFileIO.replace(target, with: bytes, mode: mode, owner: owner)
     }
 }
 
@@ -385,7 +465,8 @@ extension DotEnvFile {
     /// Groups physical lines into entries the way phpdotenv's `Lines::process` does: a line with
     /// `="` whose quotes do not close starts a multi-line value that runs to the next line with a
     /// closing quote; blank lines and lines starting with `#` are dropped.
-    private static func logicalRecords(_ lines: [DotEnvLine], file: String) throws(DotEnvError) -> [Record] {
+    private static func logicalRecords(_ lines: [DotEnvLine], file: String,
+                                       problems: inout [DotEnvError]?) throws(DotEnvError) -> [Record] {
         var records: [Record] = []
         var multiline = false
         var buffer: [Int] = []
@@ -418,9 +499,18 @@ extension DotEnvFile {
             }
         }
         if let start = buffer.first {
-            throw .syntax(
+            let problem = DotEnvError.syntax(
                 file: file, line: start + 1,
                 message: "double-quoted value is never closed (no closing \" before the end of the file)")
+            guard problems != nil else { throw problem }
+            // phpdotenv silently drops this line and every line after it. Leniently, each of those lines is read
+            // on its own, so a rollback still finds (and turns off) a flag there; the unclosed line is skipped.
+            problems?.append(.syntax(
+                file: file, line: start + 1,
+                message: "double-quoted value is never closed; phpdotenv ignores lines \(start + 1)-\(lines.count)"))
+            for (offset, index) in buffer.enumerated() where offset > 0 && !isCommentOrWhitespace(bufferScalars[offset]) {
+                records.append(Record(firstLine: index, lineCount: 1, scalars: bufferScalars[offset], contentOffset: 0))
+            }
         }
         return records
     }

@@ -2,6 +2,22 @@ import CLibCrypto
 import Foundation
 import ShadowKit
 
+/// Ledger text for a terminal: control characters (a NUL, an escape sequence) shown as their Unicode control
+/// pictures (`␀`, `␛`), so a stored value can neither hide its tail nor rewrite the screen.
+public enum LedgerText {
+    public static func visible(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: out.append("\u{2421}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
+
 /// What a rollout ledger entry records.
 public enum LedgerAction: String, Sendable, Codable, CaseIterable {
     case advance

@@ -47,8 +47,24 @@ extension Store {
     /// Every ledger row in sequence order.
     public func ledgerRows() throws(StoreError) -> [StoredLedgerRow] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY sequence").map(Self.decode)
+            try Row.fetchAll(db, sql: "SELECT sequence, \(Self.blobColumns) FROM ledger ORDER BY sequence").map(Self.decode)
         }
+    }
+
+    /// The ledger's text columns, read as the bytes stored: SQLite hands text to Swift as a C string, which
+    /// ends at the first NUL, so `'r1' || char(0) || ' -- approved by nobody'` would read (and hash) as `r1`.
+    static let textColumns = ["at", "actor", "action", "feature", "from_stage", "to_stage", "reason", "evidence",
+                              "previous_hash", "hash"]
+    static let blobColumns = textColumns.map { "CAST(\($0) AS BLOB) AS \($0)" }.joined(separator: ", ")
+
+    /// A stored text column exactly as stored; `nil` for SQL NULL. Bytes that are not UTF-8 (only a hand edit
+    /// writes them) are reported, since decoding them would replace them and hash something else.
+    static func storedText(_ row: Row, _ column: String) -> (text: String?, valid: Bool) {
+        guard let data = row[column] as Data? else { return (nil, true) }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return (String(decoding: data, as: UTF8.self), false)
+        }
+        return (text, true)
     }
 
     /// Every ledger entry in sequence order; rows that cannot be read back are skipped (see ``verifyLedger()``).
@@ -80,7 +96,8 @@ extension Store {
                            + "\(anchor): entries were cut off the end (or the anchor is from another ledger)")
         }
         return try read { db in
-            let table = Set(try String.fetchAll(db, sql: "SELECT feature FROM feature_freezes"))
+            let table = Set(try Data.fetchAll(db, sql: "SELECT CAST(feature AS BLOB) FROM feature_freezes")
+                .map { String(decoding: $0, as: UTF8.self) })
             let ledger = try Self.ledgerFreezes(db)
             for (feature, frozen) in ledger.sorted(by: { $0.value.sequence < $1.value.sequence })
             where !table.contains(feature) {
@@ -216,8 +233,18 @@ extension Store {
 
     static func decode(_ row: Row) -> StoredLedgerRow {
         let sequence: Int = row["sequence"]
-        let actionText: String = row["action"]
-        let atText: String = row["at"]
+        var texts: [String: String?] = [:]
+        for column in textColumns {
+            let (text, valid) = storedText(row, column)
+            guard valid else {
+                return StoredLedgerRow(sequence: sequence, entry: nil,
+                                       problem: "\(column) holds bytes that are not UTF-8 text: the row was altered")
+            }
+            texts[column] = text
+        }
+        func text(_ column: String) -> String { (texts[column] ?? nil) ?? "" }
+        let actionText = text("action")
+        let atText = text("at")
         guard let action = LedgerAction(rawValue: actionText) else {
             return StoredLedgerRow(sequence: sequence, entry: nil,
                                    problem: "action \"\(actionText)\" is not a ledger action: the row was altered")
@@ -227,9 +254,9 @@ extension Store {
                                    problem: "time \"\(atText)\" is not a timestamp: the row was altered")
         }
         let entry = LedgerEntry(
-            sequence: sequence, at: Date(timeIntervalSince1970: seconds), actor: row["actor"], action: action,
-            feature: row["feature"], fromStage: row["from_stage"], toStage: row["to_stage"], reason: row["reason"],
-            evidence: row["evidence"], previousHash: row["previous_hash"], hash: row["hash"])
+            sequence: sequence, at: Date(timeIntervalSince1970: seconds), actor: text("actor"), action: action,
+            feature: text("feature"), fromStage: texts["from_stage"] ?? nil, toStage: texts["to_stage"] ?? nil,
+            reason: text("reason"), evidence: text("evidence"), previousHash: text("previous_hash"), hash: text("hash"))
         // A time written with other digits than the canonical ones would hash the same; treat it as altered.
         if LedgerEntry.canonicalTimestamp(entry.at) != atText {
             return StoredLedgerRow(sequence: sequence, entry: nil,

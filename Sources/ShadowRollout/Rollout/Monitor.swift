@@ -153,7 +153,8 @@ extension Store {
                 return MonitorCounts(runId: runId, windowSeconds: windowSeconds, windowStart: nil, windowEnd: nil,
                                      errors: 0, stateTransitions: 0, failedJobs: 0)
             }
-            let start = StoreTime.text(endSeconds - windowSeconds)
+            // A window reaching before year 1 covers the whole run.
+            let start = StoreTime.text(max(Timestamp.minSeconds, endSeconds - windowSeconds))
             let arguments: StatementArguments = ["run": runId, "start": start, "end": end]
             let errors = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM domain_event_log WHERE run_id = :run AND event_name LIKE '%.failed'

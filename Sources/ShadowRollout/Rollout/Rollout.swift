@@ -447,29 +447,8 @@ public struct RolloutEngine: Sendable {
     /// Needs no run in the database.
     public static func recordRollback(_ edit: RollbackEdit, envPath: String, store: Store, actor: String,
                                       reason: String, at: Date) throws(StoreError) -> RollbackRecord {
-        let latest = try store.latestCompleteRunId()
-        var record = RollbackRecord(rollbackEntries: [], newFreezes: [], existingFreezes: [], latestCompleteRunId: latest)
-        for feature in edit.features {
-            let keys: Set<String> = [FlagConfiguration.flagKey(for: feature), FlagConfiguration.rolloutKey(for: feature),
-                                     FlagConfiguration.pilotUsersKey]
-            let changes = edit.changes.filter { keys.contains($0.key) }
-            let note = changes.isEmpty ? " (nothing changed: the .env already had the rollback values)" : ""
-            let evidence = JSONValue.object([
-                "env": .string(envPath),
-                "scope": .string(edit.features.count > 1 ? "all" : "feature"),
-                "changes": changesJSON(changes),
-                "changed": .bool(!changes.isEmpty),
-                "latestCompleteRunId": latest.map { .int(Int($0)) } ?? .null,
-                "pilotUsersRemaining": .array(edit.remainingPilotUsers.map { .int($0) }),
-            ])
-            record.rollbackEntries.append(try store.appendLedger(
-                at: at, actor: actor, action: .rollback, feature: feature, fromStage: edit.before[feature],
-                toStage: edit.after[feature], reason: reason + note, evidence: evidence.jsonText))
-            let freeze = try store.freeze(feature: feature, at: at, actor: actor, reason: "rollback: \(reason)",
-                                          evidence: JSONValue.object(["rollbackEntry": .int(record.rollbackEntries.last?.sequence ?? 0)]).jsonText)
-            if freeze.created { record.newFreezes.append(freeze.freeze) } else { record.existingFreezes.append(freeze.freeze) }
-        }
-        return record
+        let rollback = PendingRollback(edit, envPath: envPath, actor: actor, reason: reason, at: at)
+        return try store.write { db in try record(rollback, db) }
     }
 
     // MARK: Helpers
@@ -479,11 +458,11 @@ public struct RolloutEngine: Sendable {
     /// window between this check and the rename stays), but it turns the common race into an error.
     public static func write(_ edited: DotEnvFile, over original: DotEnvFile, to path: String) throws(DotEnvError) {
         let current = try DotEnvFileIO.readAll(path)
-        guard current == Array(original.text.utf8) else {
+        guard current == original.bytes else {
             throw .io(path: path, operation: "replace",
                       reason: "the file changed while the edit was being prepared; nothing was written, run the command again")
         }
-        try DotEnvFile.writeAtomically(edited.text, to: path)
+        try DotEnvFile.writeAtomically(bytes: edited.bytes, to: path)
     }
 
     static func changesJSON(_ changes: [DotEnvChange]) -> JSONValue {
