@@ -46,28 +46,64 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Is FEATURE enabled for a user, and why?")
+        static let configuration = CommandConfiguration(
+            abstract: "Is FEATURE enabled for a user (or each user of a range), and why?")
         @Argument(help: "Feature name, e.g. enrollment_service.") var feature: String
-        @Option(name: .long, help: "User id.") var user: Int
+        @Option(name: .long, help: "User id.") var user: Int?
+        @Option(name: .long, help: "A range of user ids, FIRST-LAST (e.g. 1-1000): one decision per user.")
+        var users: String?
         @OptionGroup var options: EnvOptions
         @Option(name: .long, help: "Bucketing recipe: modulo (the guide's) or murmur3 (Unleash-compatible).")
         var bucketing: String = Bucketing.murmur3.rawValue
         @Flag(name: .long, help: "Print JSON.") var json = false
 
+        static let maxUsers = 1_000_000
+
         func validate() throws {
             guard LMSFeature(rawValue: feature) != nil else { throw ValidationError("unknown feature \"\(feature)\"") }
             guard Bucketing(rawValue: bucketing) != nil else { throw ValidationError("--bucketing is modulo or murmur3") }
+            guard (user == nil) != (users == nil) else { throw ValidationError("give either --user ID or --users FIRST-LAST") }
+            if users != nil { _ = try userRange() }
+        }
+
+        /// `--users FIRST-LAST` as a range of at most a million ids.
+        func userRange() throws -> ClosedRange<Int> {
+            let parts = (users ?? "").split(separator: "-", maxSplits: 1).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let first = parts[0], let last = parts[1], first <= last,
+                  last - first < Self.maxUsers else {
+                throw ValidationError("--users takes FIRST-LAST, e.g. 1-1000 (at most \(Self.maxUsers) users)")
+            }
+            return first...last
         }
 
         func run() throws {
             let flags = try options.configuration()
-            let decision = flags.decide(feature: feature, userId: user, bucketing: Bucketing(rawValue: bucketing) ?? .murmur3)
+            let recipe = Bucketing(rawValue: bucketing) ?? .murmur3
+            if let user {
+                let decision = flags.decide(feature: feature, userId: user, bucketing: recipe)
+                if json {
+                    print(JSONValue.object(["feature": .string(feature), "userId": .int(user),
+                                            "enabled": .bool(decision.enabled),
+                                            "reason": .string(decision.reason.description)]).jsonText)
+                } else {
+                    print("\(feature) for user \(user): \(decision.enabled ? "ENABLED" : "disabled") (\(decision.reason))")
+                }
+                return
+            }
+            let range = try userRange()
+            let decisions = range.map { flags.decide(feature: feature, userId: $0, bucketing: recipe) }
+            let enabled = decisions.filter(\.enabled).count
             if json {
-                print(JSONValue.object(["feature": .string(feature), "userId": .int(user),
-                                        "enabled": .bool(decision.enabled),
-                                        "reason": .string(decision.reason.description)]).jsonText)
+                print(JSONValue.object([
+                    "feature": .string(feature), "bucketing": .string(recipe.rawValue),
+                    "users": .int(range.count), "enabledCount": .int(enabled),
+                    "decisions": .array(zip(range, decisions).map { id, decision in
+                        .object(["userId": .int(id), "enabled": .bool(decision.enabled),
+                                 "reason": .string(decision.reason.description)])
+                    }),
+                ]).jsonText)
             } else {
-                print("\(feature) for user \(user): \(decision.enabled ? "ENABLED" : "disabled") (\(decision.reason))")
+                print("\(feature) (\(recipe.rawValue)): enabled for \(enabled) of \(range.count) users \(range.lowerBound)-\(range.upperBound)")
             }
         }
     }

@@ -33,36 +33,19 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         guard let specification = try sides.specification() else {
-            try replay(LMSSubject(), labels: ("legacy", "modern"), generated: { $0 })
+            try replay(LMSSubject(), labels: ("legacy", "modern"))
             return
         }
         let subject = try specification.start(pairs: 1)
         defer { subject.shutdown() }
-        try replay(subject, labels: ("control", "candidate"), generated: { scenario in
-            var mapped = ScenarioInput(id: scenario.id, file: scenario.file, ordinal: scenario.ordinal,
-                                       commands: scenario.commands.map {
-                                           InputCommand(seq: $0.seq, at: $0.at, op: $0.op, line: $0.line,
-                                                        command: TreeSubject.command($0.command))
-                                       })
-            mapped.continues = false
-            return mapped
-        })
+        try replay(subject, labels: ("control", "candidate"))
     }
 
-    private func replay<Subject: ShadowSubject>(
-        _ subject: Subject, labels: (control: String, candidate: String),
-        generated: (ScenarioInput<LMSCommand>) -> ScenarioInput<Subject.Command>
-    ) throws {
+    private func replay<Subject: GeneratedTrafficSubject>(_ subject: Subject, labels: (control: String, candidate: String))
+        throws {
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
-        let found: ScenarioInput<Subject.Command>?
-        if let seed {
-            found = GeneratedSource.scenario(id: scenario, seed: seed).map(generated)
-        } else {
-            var reader = try ScenarioReader(path: file ?? "", decode: subject.decode)
-            found = try reader.scenario(withID: scenario)
-        }
-        guard let input = found else {
+        guard let input = try subject.findScenario(id: scenario, file: file, seed: seed) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
                                   code: ExitCodes.malformedInput)
         }

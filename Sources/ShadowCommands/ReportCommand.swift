@@ -81,9 +81,12 @@ struct ReportCommand: ParsableCommand {
             gate: try loadGate(), baselineRunId: baseline, databaseLabel: database.db,
             htmlLocation: htmlURL ?? (directory as NSString).appendingPathComponent("index.html"),
             unorderedPaths: unorderedPaths(header), contexts: LMSScenarioContexts())
+        var shrinking: ReportShrinking?
         if shrinkBudget > 0 {
-            options.reproduce = try ReportShrinking(header: header, budget: shrinkBudget).reproduce
+            shrinking = try ReportShrinking(header: header, budget: shrinkBudget)
+            options.reproduce = shrinking?.reproduce
         }
+        defer { shrinking?.shutdown() }
         let model: ReportModel
         do {
             model = try ReportBuilder.build(store: store, runId: id, options: options)

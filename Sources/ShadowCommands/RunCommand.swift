@@ -71,23 +71,18 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let specification = try sides.specification() else {
-            let subject = LMSSubject()
-            try await record(subject, config: [:]) { GeneratedSource(seed: seed, count: $0) }
+            try await record(LMSSubject(), config: [:])
             return
         }
         // The workers start (and shake hands) before the run exists: a broken setup stores nothing.
         let subject = try specification.start(pairs: workers)
         defer { subject.shutdown() }
-        try await record(subject, config: specification.runConfig(subject)) {
-            MappedSource(GeneratedSource(seed: seed, count: $0), transform: TreeSubject.command)
-        }
+        try await record(subject, config: specification.runConfig(subject))
     }
 
     /// One stored run of `subject` over the inputs and generated traffic, then its table or JSON.
-    private func record<Subject: ShadowSubject>(
-        _ subject: Subject, config subjectConfig: [String: String],
-        generated: (Int) -> some ScenarioSource<Subject.Command>
-    ) async throws {
+    private func record<Subject: GeneratedTrafficSubject>(_ subject: Subject, config subjectConfig: [String: String])
+        async throws {
         let known = subject.features + [subject.sideEffectsFeature].compactMap { $0 }
         if let features {
             for name in featureList(features) where !known.contains(name) {
@@ -112,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
                     var sources: [any ScenarioSource<Subject.Command>] = try input.map {
                         try ScenarioReader(path: $0, subject: subject)
                     }
-                    if let generate { sources.append(generated(generate)) }
+                    if let generate { sources.append(subject.generatedSource(seed: seed, count: generate)) }
                     return sources
                 },
                 progress: progress.update)

@@ -5,11 +5,51 @@ import ShadowKit
 import ShadowReport
 import ShadowRollout
 
-/// One scenario by id, regenerated from a seed or read from a file (`replay`, `shrink`, reports).
+/// A subject that generated LMS traffic can be sent to: the built-in pair as it is, an external pair as the
+/// ops and fields of the scenario format.
+protocol GeneratedTrafficSubject: ShadowSubject {
+    func command(_ generated: LMSCommand) -> Command
+}
+
+extension LMSSubject: GeneratedTrafficSubject {
+    func command(_ generated: LMSCommand) -> LMSCommand { generated }
+}
+
+extension TreeSubject: GeneratedTrafficSubject {
+    func command(_ generated: LMSCommand) -> TreeCommand { Self.command(generated) }
+}
+
+extension GeneratedTrafficSubject {
+    /// Generated traffic of `seed` as this subject's scenarios.
+    func generatedSource(seed: UInt64, count: Int) -> MappedSource<GeneratedSource, Command> {
+        MappedSource(GeneratedSource(seed: seed, count: count), transform: command)
+    }
+
+    /// One scenario by id, regenerated from a seed or read from a file (`replay`, `shrink`, reports).
+    func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioInput<Command>? {
+        if let seed {
+            guard let scenario = GeneratedSource.scenario(id: id, seed: seed) else { return nil }
+            var source = MappedSource(SingleScenario(scenario), transform: command)
+            return try source.nextScenario()
+        }
+        var reader = try ScenarioReader(path: file ?? "", subject: self)
+        return try reader.scenario(withID: id)
+    }
+}
+
+/// One scenario as a source.
+struct SingleScenario<Command: Sendable>: ScenarioSource {
+    var scenario: ScenarioInput<Command>?
+    init(_ scenario: ScenarioInput<Command>) { self.scenario = scenario }
+    mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
+        defer { scenario = nil }
+        return scenario
+    }
+}
+
+/// One scenario by id of the built-in pair.
 func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioInput<LMSCommand>? {
-    if let seed { return GeneratedSource.scenario(id: id, seed: seed) }
-    var reader = try ScenarioReader(path: file ?? "", subject: LMSSubject())
-    return try reader.scenario(withID: id)
+    try LMSSubject().findScenario(id: id, file: file, seed: seed)
 }
 
 /// The criteria table and the gate built on it; read and parse errors are malformed input (exit 65).

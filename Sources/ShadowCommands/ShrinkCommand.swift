@@ -46,6 +46,8 @@ struct ShrinkCommand: ParsableCommand {
 
     @OptionGroup var rules: RulesOptions
 
+    @OptionGroup var sides: SubjectOptions
+
     func validate() throws {
         guard (input == nil) != (seed == nil) else { throw ValidationError("give either --input FILE or --seed S") }
         guard budget > 0, budget.isFinite else { throw ValidationError("--budget must be a positive number of seconds") }
@@ -53,15 +55,24 @@ struct ShrinkCommand: ParsableCommand {
     }
 
     func run() throws {
-        let subject = LMSSubject()
+        guard let specification = try sides.specification() else {
+            try shrink(LMSSubject())
+            return
+        }
+        let subject = try specification.start(pairs: 1)
+        defer { subject.shutdown() }
+        try shrink(subject)
+    }
+
+    private func shrink<Subject: GeneratedTrafficSubject>(_ subject: Subject) throws {
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
-        guard let source = try findScenario(id: scenario, file: input, seed: seed) else {
+        guard let source = try subject.findScenario(id: scenario, file: input, seed: seed) else {
             throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(input ?? "generated traffic of seed \(seed ?? 0)")",
                                   code: ExitCodes.malformedInput)
         }
         let shrinker = ScenarioShrinker(subject: subject, options: options)
-        let result: ShrinkResult<LMSCommand>
+        let result: ShrinkResult<Subject.Command>
         do {
             var limits = ShrinkBudget.seconds(budget)
             limits.maxPredicateCalls = maxCalls

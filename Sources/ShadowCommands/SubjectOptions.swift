@@ -156,3 +156,28 @@ extension TreeSubject {
         return TreeCommand(op: op, fields: fields)
     }
 }
+
+extension SubjectSpecification {
+    /// The sides a stored run drove, from its `config` (nil for the built-in pair). Environment values are
+    /// not stored (only their names): restarted workers get the current environment.
+    static func fromRun(_ config: [String: String]) -> SubjectSpecification? {
+        guard let control = config["control.command"], let candidate = config["candidate.command"] else { return nil }
+        func side(_ role: String, _ command: String) -> Side {
+            Side(command: command, workingDirectory: config["\(role).workingDirectory"])
+        }
+        var specification = SubjectSpecification(control: side("control", control), candidate: side("candidate", candidate))
+        specification.secondary = config["secondary.command"].map { side("secondary", $0) }
+        specification.deadlineMs = config["deadlineMs"].flatMap { Int($0) }
+        specification.rebuildLimit = config["rebuildLimit"].flatMap { Int($0) }
+        return specification
+    }
+
+    /// The options that start these sides again, for the commands reports print.
+    var arguments: String {
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        var parts = ["--control \(quoted(control.command))", "--candidate \(quoted(candidate.command))"]
+        if let secondary { parts.append("--secondary \(quoted(secondary.command))") }
+        if let deadlineMs { parts.append("--deadline \(deadlineMs)") }
+        return parts.joined(separator: " ")
+    }
+}

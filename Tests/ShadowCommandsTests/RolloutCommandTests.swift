@@ -135,6 +135,34 @@ struct RolloutCommandTests {
         #expect(custom.stdout.contains("ROLLOUT_ENROLLMENT_SERVICE=25"))
     }
 
+    @Test func flagsCheckDecidesARangeOfUsersInOneCall() throws {
+        let env = directory.file("flags.env")
+        try "FEATURE_ENROLLMENT_SERVICE=false\nROLLOUT_ENROLLMENT_SERVICE=25\nFEATURE_PILOT_USERS=7,900\n"
+            .write(toFile: env, atomically: true, encoding: .utf8)
+        for recipe in ["modulo", "murmur3"] {
+            let batch = try CLI.run(["flags", "check", "enrollment_service", "--users", "1-1000", "--env", env,
+                                     "--bucketing", recipe, "--json"], in: directory.path)
+            #expect(batch.status == 0, "\(batch.stderr)")
+            let json = try JSONValue.parse(Array(batch.stdoutData))
+            guard case .array(let decisions)? = json["decisions"] else { Issue.record("no decisions"); continue }
+            #expect(decisions.count == 1000)
+            #expect(json["users"] == .int(1000))
+            // Each decision equals the single-user form's.
+            for user in [1, 7, 25, 26, 500, 900, 1000] {
+                let one = try CLI.run(["flags", "check", "enrollment_service", "--user", "\(user)", "--env", env,
+                                       "--bucketing", recipe, "--json"], in: directory.path)
+                let single = try JSONValue.parse(Array(one.stdoutData))
+                #expect(decisions[user - 1]["enabled"] == single["enabled"], "user \(user), \(recipe)")
+                #expect(decisions[user - 1]["reason"] == single["reason"], "user \(user), \(recipe)")
+            }
+            let enabled = decisions.filter { $0["enabled"] == .bool(true) }.count
+            #expect(json["enabledCount"] == .int(enabled))
+            #expect(enabled > 200 && enabled < 300, "about a quarter plus the pilots: \(enabled)")
+        }
+        let bad = try CLI.run(["flags", "check", "enrollment_service", "--users", "10-1", "--env", env], in: directory.path)
+        #expect(bad.status == 64)
+    }
+
     @Test func usageAndInputErrors() throws {
         let unknown = try advance("frobnicator")
         #expect(unknown.status == 64)

@@ -96,6 +96,26 @@ import Testing
         }
     }
 
+    @Test func shrinkAndTheReportsReproductionsDriveTheRunsWorkers() throws {
+        let directory = try TemporaryDirectory()
+        let sides = ["--control", "\(Self.reference) legacy", "--candidate", "\(Self.reference) modern"]
+        let shrunk = try CLI.run(["shrink", "--input", Self.scenarios, "--scenario", "a-2"] + sides + CLI.ruleArguments,
+                                 in: directory.path)
+        #expect(shrunk.status == 0, "\(shrunk.stderr)")
+        #expect(shrunk.stdout.contains("from 3 to 2 commands"))
+        #expect(shrunk.stdout.contains("\"op\":\"account.withdraw\""))
+        let db = directory.file("w.sqlite")
+        let run = try CLI.run(["run", "--input", Self.scenarios, "--db", db, "--quiet"] + sides + CLI.ruleArguments,
+                              in: directory.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try CLI.run(["report", "--db", db, "--out", directory.file("report"), "--shrink-budget", "20"],
+                                 in: directory.path)
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: directory.file("report/index.html"), encoding: .utf8)
+        #expect(html.contains("--scenario a-2 --signature 63825be22f80 --control &#39;\(Self.reference) legacy&#39;"))
+        #expect(html.contains("python-bank-legacy 1.0.0 vs python-bank-modern 1.0.0"))
+    }
+
     /// Processes whose command line contains `marker`.
     static func live(_ marker: String) -> Int {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

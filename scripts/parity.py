@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Parity of two implementations of the LMS with the built-in one, from `shadowgate run --json` outputs.
+
+    parity.py LEGACY_VS_BUILTIN.json MODERN_VS_BUILTIN.json PAIR.json BUILTIN_PAIR.json
+
+The first two runs (one language against the other, same implementation) must show no divergence of any
+kind; the third (legacy against modern in the other language) must give the built-in pair's fourth run
+exactly: the same signatures with the same counts, the same per-feature counts. Exit 0 on parity, 1 with
+what differs otherwise.
+"""
+import json
+import sys
+
+KINDS = ("mismatches", "accepted", "noise", "candidateErrors", "stateTransitionErrors", "abandoned")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def zero(name, run):
+    problems = []
+    for feature, counts in sorted(run["features"].items()):
+        if counts["comparisons"] == 0:
+            problems.append(f"{name}: {feature} compared nothing")
+        for kind in KINDS:
+            if counts.get(kind, 0):
+                problems.append(f"{name}: {feature} has {counts[kind]} {kind}")
+    for s in run["divergenceSignatures"]:
+        problems.append(f"{name}: signature {s['signature']} {s['feature']} {s['op']} {s['kind']} x{s['count']}")
+    return problems
+
+
+def same(pair, builtin):
+    problems = []
+    a = {s["signature"]: s for s in pair["divergenceSignatures"]}
+    b = {s["signature"]: s for s in builtin["divergenceSignatures"]}
+    for sig in sorted(set(a) | set(b)):
+        x, y = a.get(sig), b.get(sig)
+        if x is None or y is None or x["count"] != y["count"]:
+            desc = (x or y)
+            problems.append(f"signature {sig} {desc['feature']} {desc['op']} {desc['kind']}: "
+                            f"{x['count'] if x else 0} here, {y['count'] if y else 0} in the built-in pair")
+    for feature in sorted(set(pair["features"]) | set(builtin["features"])):
+        x, y = pair["features"].get(feature), builtin["features"].get(feature)
+        if x != y:
+            problems.append(f"{feature}: {x} here, {y} in the built-in pair")
+    return problems
+
+
+def main(argv):
+    if len(argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 64
+    legacy, modern, pair, builtin = (load(p) for p in argv[1:])
+    problems = zero("legacy vs built-in legacy", legacy) + zero("modern vs built-in modern", modern)
+    problems += same(pair, builtin)
+    commands = sum(c["comparisons"] for f, c in builtin["features"].items() if f != "domain_events")
+    if problems:
+        print(f"PARITY BROKEN ({len(problems)} differences):")
+        for p in problems[:50]:
+            print("  " + p)
+        return 1
+    print(f"parity holds: 0 divergences legacy and modern against the built-in sides; "
+          f"{len(builtin['divergenceSignatures'])} signatures with equal counts over {commands} compared commands")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
