@@ -63,12 +63,26 @@ final class AppFixture
                 'failedJobs' => DB::table('failed_jobs')->count(),
                 'mailFake' => Mail::getFacadeRoot() instanceof \Illuminate\Support\Testing\Fakes\MailFake,
                 'notificationFake' => Notification::getFacadeRoot() instanceof \Illuminate\Support\Testing\Fakes\NotificationFake,
-                'notificationsSent' => count(Notification::sentNotifications()),
+                'notificationsRecorded' => self::recordedNotifications(),
             ],
             'transitions' => [],
             'snapshot' => [],
             'events' => [['name' => 'CounterStored', 'payload' => ['value' => $fields['value'] ?? 1]]],
             'jobs' => $jobs,
         ];
+    }
+
+    /** How many notifications the NotificationFake holds (its list is protected in Laravel 8). */
+    private static function recordedNotifications(): int
+    {
+        $fake = Notification::getFacadeRoot();
+        $property = new \ReflectionProperty($fake, 'notifications');
+        $property->setAccessible(true);
+        $count = 0;
+        $recorded = $property->getValue($fake);
+        array_walk_recursive($recorded, function ($item) use (&$count) {
+            $count += $item instanceof \Illuminate\Notifications\Notification ? 1 : 0;
+        });
+        return $count;
     }
 }

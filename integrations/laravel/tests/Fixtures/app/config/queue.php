@@ -6,5 +6,5 @@ return [
         'sync' => ['driver' => 'sync'],
         'shadowgate' => ['driver' => 'shadowgate-sync'],
     ],
-    'failed' => ['driver' => 'database', 'database' => 'testing', 'table' => 'failed_jobs'],
+    'failed' => ['driver' => 'database-uuids', 'database' => 'testing', 'table' => 'failed_jobs'],
 ];
