@@ -76,7 +76,7 @@ class WorkerProtocolTest extends TestCase
             'type' => 'hello', 'protocol' => 1, 'name' => 'fake-subject', 'version' => '1.2.3',
             'ops' => [
                 'counter.add' => 'counter', 'counter.check' => 'counter', 'noise.print' => null, 'crash' => 'counter',
-                'slow' => null, 'nan' => null, 'bad.status' => null, 'sparse' => 'counter', 'app.side_effects' => 'domain_events',
+                'slow' => null, 'nan' => null, 'bad.status' => null, 'sparse' => 'counter', 'huge' => null, 'app.side_effects' => 'domain_events',
             ],
             'sideEffectsFeature' => 'domain_events', 'clockOp' => 'clock.advance', 'transitionRefusalCode' => 'invalid_transition',
         ]], $replies);
@@ -290,12 +290,18 @@ class WorkerProtocolTest extends TestCase
 
     public function testAnOutcomeThatCannotBeSentIsAFault(): void
     {
-        [$status, $replies] = $this->run_([self::apply(1, 'nan'), self::apply(2, 'bad.status'), self::apply(3, 'counter.add', ['n' => 1])]);
+        [$status, $replies] = $this->run_([self::apply(1, 'nan'), self::apply(2, 'bad.status'), self::apply(3, 'huge'), self::apply(4, 'counter.add', ['n' => 1])]);
         $this->assertSame(0, $status);
         $this->assertSame(1, $replies[0]['id']);
         $this->assertSame('JsonException', $replies[0]['fault']['class']);
         $this->assertSame(['id' => 2, 'fault' => ['message' => 'outcome status must be "accepted" or "rejected", got "ok"', 'class' => 'UnexpectedValueException']], $replies[1]);
-        $this->assertArrayHasKey('outcome', $replies[2]);
+        $this->assertSame(3, $replies[2]['id']);
+        $this->assertSame('LengthException', $replies[2]['fault']['class']);
+        $this->assertStringContainsString('over the 1048576-byte line limit', $replies[2]['fault']['message']);
+        foreach (explode("\n", rtrim($this->stdout)) as $line) {
+            $this->assertLessThanOrEqual(1048576, strlen($line));
+        }
+        $this->assertArrayHasKey('outcome', $replies[3]);
     }
 
     public function testRepliesComeInRequestOrderOnePerRequest(): void

@@ -265,12 +265,7 @@ final class Worker
             if (!is_array($outcome)) {
                 throw new \UnexpectedValueException('apply() must return the outcome array');
             }
-            $reply = ['id' => $id, 'outcome' => Outcome::normalize($outcome), 'durationNs' => $durationNs];
-            $length = strlen(LineCodec::encode($reply)) - 1;
-            if ($length > LineCodec::MAX_LINE_BYTES) {
-                throw new \LengthException(sprintf('the outcome of %s is %d bytes, over the %d-byte line limit', $op, $length, LineCodec::MAX_LINE_BYTES));
-            }
-            return $reply;
+            return ['id' => $id, 'outcome' => Outcome::normalize($outcome), 'durationNs' => $durationNs];
         } catch (\Throwable $e) {
             $this->log(sprintf('command %s (%s): bad outcome: %s', $id, $op, $e->getMessage()));
             return ['id' => $id, 'fault' => ['message' => $e->getMessage(), 'class' => get_class($e)]];
@@ -297,14 +292,23 @@ final class Worker
         }
     }
 
+    /**
+     * Encodes and writes one reply. A reply that JSON cannot hold (NAN, INF) or that is over the line limit
+     * becomes a fault of that command (or an error, for a reply without an id).
+     */
     private function send(LineCodec $codec, array $reply): bool
     {
         try {
             $line = LineCodec::encode($reply);
-        } catch (\JsonException $e) {
-            $line = LineCodec::encode(isset($reply['id'])
-                ? ['id' => $reply['id'], 'fault' => ['message' => 'reply is not encodable as JSON: ' . $e->getMessage(), 'class' => \JsonException::class]]
-                : ['type' => 'error', 'message' => 'reply is not encodable as JSON: ' . $e->getMessage()]);
+            if (strlen($line) - 1 > LineCodec::MAX_LINE_BYTES) {
+                throw new \LengthException(sprintf('the reply is %d bytes, over the %d-byte line limit', strlen($line) - 1, LineCodec::MAX_LINE_BYTES));
+            }
+        } catch (\JsonException | \LengthException $e) {
+            $message = $e instanceof \JsonException ? 'the reply is not encodable as JSON: ' . $e->getMessage() : $e->getMessage();
+            $this->log(sprintf('command %s: %s', json_encode($reply['id'] ?? null), $message));
+            $line = LineCodec::encode(array_key_exists('id', $reply)
+                ? ['id' => $reply['id'], 'fault' => ['message' => $message, 'class' => get_class($e)]]
+                : ['type' => 'error', 'message' => $message]);
         }
         return $codec->writeLine($line);
     }

@@ -32,6 +32,7 @@ class FakeSubject implements WorkerSubject
                 'nan' => null,
                 'bad.status' => null,
                 'sparse' => 'counter',
+                'huge' => null,
                 'app.side_effects' => 'domain_events',
             ],
             'sideEffectsFeature' => 'domain_events',
@@ -95,6 +96,8 @@ class FakeSubject implements WorkerSubject
                 return ['status' => 'accepted'];
             case 'nan':
                 return ['status' => 'accepted', 'value' => ['x' => NAN]];
+            case 'huge':
+                return ['status' => 'accepted', 'message' => str_repeat('m', 1048576)];
             case 'bad.status':
                 return ['status' => 'ok'];
             case 'sparse':
