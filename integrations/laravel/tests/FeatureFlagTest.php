@@ -85,6 +85,26 @@ class FeatureFlagTest extends TestCase
         $this->assertFalse(FeatureFlag::isEnabled('progress_service', 123));
     }
 
+    public function testAConfigWithBareFeatureKeysWorksToo(): void
+    {
+        // The other way to fix the mismatch: name the keys after the features (as examples/laravel-lms does).
+        $flags = FeatureFlags::fromConfig([
+            'enrollment_service' => true,
+            'grading_service' => false,
+            'pilot_user_ids' => ['4'],
+            'rollout_percentage' => ['grading_service' => 100, 'progress_service' => 0],
+            'bucketing' => 'murmur3',
+        ]);
+        $this->assertSame(['enrollment_service', 'grading_service', 'progress_service'], $flags->features());
+        $this->assertSame('FEATURE_ENROLLMENT_SERVICE is on', $flags->decide('enrollment_service', null)->reason);
+        $this->assertFalse($flags->directFlag('grading_service'));
+        $this->assertTrue($flags->isEnabled('grading_service', 77), '100%');
+        $this->assertSame('user 4 is a pilot user', $flags->decide('progress_service', 4)->reason);
+        $this->assertSame(Bucketing::Murmur3, $flags->bucketing());
+        // 'use_' wins when a config has both
+        $this->assertFalse(FeatureFlags::fromConfig(['use_x' => false, 'x' => true])->directFlag('x'));
+    }
+
     public function testReadsTheGuidesVariablesLikeShadowGate(): void
     {
         $flags = $this->flags(<<<'ENV'

@@ -15,7 +15,8 @@ namespace ShadowGate\Laravel\Flags;
  *
  * The guide's first bug is fixed here: its isEnabled('enrollment_service') read
  * config('features.enrollment_service') while the key is 'use_enrollment_service', so the direct flag never
- * matched. Feature `x` reads 'use_x'.
+ * matched. Feature `x` reads 'use_x'; a config that renamed its keys to the bare feature names instead
+ * ('enrollment_service' => env('FEATURE_ENROLLMENT_SERVICE')) works too.
  *
  * Values are read strictly, as ShadowGate reads the .env: booleans true/(true)/1/on/yes and
  * false/(false)/0/'' (case-insensitive; Laravel's env() has already turned true/false into booleans);
@@ -26,6 +27,9 @@ namespace ShadowGate\Laravel\Flags;
  */
 final class FeatureFlags
 {
+    /** Keys of config('features') that are not features. */
+    public const RESERVED_KEYS = ['pilot_user_ids', 'rollout_percentage', 'bucketing'];
+
     /** @param array<string, array{direct: bool, percentage: int}> $settings */
     private function __construct(
         private array $settings,
@@ -42,10 +46,22 @@ final class FeatureFlags
      */
     public static function fromConfig(array $config, ?Bucketing $bucketing = null): self
     {
+        // Direct flags: 'use_<feature>' (the guide's keys), or '<feature>' itself for a config that fixed
+        // the guide's mismatch the other way round (renaming the keys). With both present, 'use_' wins.
         $features = [];
+        $flags = [];
         foreach ($config as $key => $value) {
-            if (is_string($key) && str_starts_with($key, 'use_')) {
+            if (!is_string($key) || in_array($key, self::RESERVED_KEYS, true)) {
+                continue;
+            }
+            if (str_starts_with($key, 'use_')) {
                 $features[substr($key, 4)] = true;
+                $flags[substr($key, 4)] = $value;
+            } elseif (is_scalar($value) || $value === null) {
+                $features[$key] = true;
+                if (!array_key_exists("use_$key", $config)) {
+                    $flags[$key] = $value;
+                }
             }
         }
         $rollouts = $config['rollout_percentage'] ?? [];
@@ -63,7 +79,7 @@ final class FeatureFlags
                 throw new FlagConfigurationException($feature, "invalid feature name (use letters, digits and '_', e.g. enrollment_service)");
             }
             $settings[$feature] = [
-                'direct' => self::parseBoolean($config["use_$feature"] ?? null, self::flagKey($feature)),
+                'direct' => self::parseBoolean($flags[$feature] ?? null, self::flagKey($feature)),
                 'percentage' => self::parsePercentage($rollouts[$feature] ?? null, self::rolloutKey($feature)),
             ];
         }
