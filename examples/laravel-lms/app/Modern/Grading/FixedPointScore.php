@@ -49,7 +49,7 @@ final class FixedPointScore
 
     /**
      * Half away from zero on the exact binary value (C's round()). Not PHP's round(), which first rounds to
-     * 15 significant digits: 0.4335 * 1000 is 433.49999999999994 and must give 433 thousandths, not 434.
+     * 15 significant digits: 0.5005 * 1000 is 500.49999999999994 and must give 500 thousandths, not 501.
      */
     public static function roundHalfAwayFromZero(float|int $value): int
     {
