@@ -75,6 +75,6 @@ final class FieldReader
 
     private function mistyped(string $name, string $expected, mixed $got): InvalidCommand
     {
-        return new InvalidCommand("field \"{$name}\": expected {$expected}, got ".json_encode($got));
+        return new InvalidCommand("field \"{$name}\": expected {$expected}, got ".json_encode($got, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES));
     }
 }
