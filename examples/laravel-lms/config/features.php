@@ -1,42 +1,58 @@
 <?php
 
-/*
- * The rollout guide's feature flags (§8.2), with its two bugs fixed:
- *
- * 1. The guide's keys were 'use_enrollment_service' etc. while FeatureFlag::isEnabled('enrollment_service')
- *    reads config('features.enrollment_service'), so a direct flag never matched. The keys are the feature
- *    names themselves here; FEATURE_<NAME> is the variable each reads (what `shadowgate flags` edits).
- * 2. Bucketing by `user id % 100` puts a user in the same bucket for every feature, so every 10% rollout
- *    reaches the same 10% of users. FEATURE_BUCKETING=murmur3 buckets by murmur3("<feature>:<id>"), as
- *    Unleash does; "modulo" keeps the guide's recipe for parity with apps that still use it.
- */
+// config/features.php: the rollout guide's §8.2 flags, in the shape ShadowGate\Laravel\Flags\FeatureFlag reads.
+// Publish with: php artisan vendor:publish --tag=shadowgate-features
+//
+// Differences from the guide, each deliberate:
+// - every feature has a ROLLOUT_<FEATURE> entry (the guide had three), because `shadowgate flags check`
+//   reads ROLLOUT_<FEATURE> for every feature: a percentage in .env must mean the same to both;
+// - values are passed as env() gives them, without the guide's (int) cast, so FeatureFlag can refuse
+//   'abc' or '150' instead of silently reading 0 or 150;
+// - 'bucketing' chooses the percentage recipe: 'modulo' (the guide's user_id % 100) or 'murmur3'
+//   (Unleash-compatible, features decorrelated). Changing it moves users in or out of running rollouts.
 
-$features = [
-    'enrollment_service',
-    'progress_service',
-    'grading_service',
-    'course_state_machine',
-    'enrollment_state_machine',
-    'attempt_state_machine',
-    'domain_events',
-    'grading_strategies',
+return [
+
+    /*
+    | Architecture refactoring feature flags: true for the new implementation, false for legacy.
+    | FeatureFlag::isEnabled('enrollment_service') reads 'use_enrollment_service'.
+    */
+
+    'use_enrollment_service' => env('FEATURE_ENROLLMENT_SERVICE', false),
+    'use_progress_service' => env('FEATURE_PROGRESS_SERVICE', false),
+    'use_grading_service' => env('FEATURE_GRADING_SERVICE', false),
+    'use_course_state_machine' => env('FEATURE_COURSE_STATE_MACHINE', false),
+    'use_enrollment_state_machine' => env('FEATURE_ENROLLMENT_STATE_MACHINE', false),
+    'use_attempt_state_machine' => env('FEATURE_ATTEMPT_STATE_MACHINE', false),
+    'use_domain_events' => env('FEATURE_DOMAIN_EVENTS', false),
+    'use_grading_strategies' => env('FEATURE_GRADING_STRATEGIES', false),
+
+    /*
+    | Pilot users get every feature. Comma-separated ids.
+    */
+
+    'pilot_user_ids' => env('FEATURE_PILOT_USERS', ''),
+
+    /*
+    | Percentage rollout, 0...100.
+    */
+
+    'rollout_percentage' => [
+        'enrollment_service' => env('ROLLOUT_ENROLLMENT_SERVICE', 0),
+        'progress_service' => env('ROLLOUT_PROGRESS_SERVICE', 0),
+        'grading_service' => env('ROLLOUT_GRADING_SERVICE', 0),
+        'course_state_machine' => env('ROLLOUT_COURSE_STATE_MACHINE', 0),
+        'enrollment_state_machine' => env('ROLLOUT_ENROLLMENT_STATE_MACHINE', 0),
+        'attempt_state_machine' => env('ROLLOUT_ATTEMPT_STATE_MACHINE', 0),
+        'domain_events' => env('ROLLOUT_DOMAIN_EVENTS', 0),
+        'grading_strategies' => env('ROLLOUT_GRADING_STRATEGIES', 0),
+    ],
+
+    /*
+    | Bucketing recipe for percentage rollouts: 'modulo' (the guide's) or 'murmur3'.
+    | Must match `shadowgate flags check --bucketing`.
+    */
+
+    'bucketing' => env('FLAGS_BUCKETING', 'murmur3'),
+
 ];
-
-$config = [];
-foreach ($features as $feature) {
-    $config[$feature] = (bool) env('FEATURE_'.strtoupper($feature), false);
-}
-
-$config['pilot_user_ids'] = array_values(array_filter(
-    array_map('trim', explode(',', (string) env('FEATURE_PILOT_USERS', ''))),
-    static fn (string $id): bool => $id !== ''
-));
-
-$config['rollout_percentage'] = [];
-foreach ($features as $feature) {
-    $config['rollout_percentage'][$feature] = (int) env('ROLLOUT_'.strtoupper($feature), 0);
-}
-
-$config['bucketing'] = env('FEATURE_BUCKETING', 'modulo');
-
-return $config;
