@@ -250,8 +250,8 @@ public struct LegacyLMS: LMSImplementation {
         }
         // Quirk legacy.zero_weight_quiz_crash: PHP's DivisionByZeroError became an HTTP 500.
         guard total != 0 else { throw ImplementationFault("Division by zero grading attempt \(attemptId)") }
-        let raw = earned / total * 100
-        let score = (raw * 100).rounded() / 100
+        // PHP's round() pre-rounds to 15 significant digits: 14.375 (14.37499… in binary) gives 14.38 (PHPMath).
+        let score = PHPMath.round(earned / total * 100, 2)
         // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
         // 3 points (0.7999…) fails 80% although the score shown is 80.0.
         let passed = earned / total >= quiz.passingScore / 100
@@ -284,7 +284,7 @@ public struct LegacyLMS: LMSImplementation {
             total += best
             passedAll = passedAll && best >= quiz.passingScore
         }
-        let grade = (total / Double(course.quizzes.count) * 100).rounded() / 100
+        let grade = PHPMath.round(total / Double(course.quizzes.count), 2)
         return accepted(value: OutcomeValue(passed: passedAll, grade: grade),
                         events: [DomainEvent(EventName.courseGradeCalculated,
                                              EventPayload(courseId: courseId, userId: user, score: grade,

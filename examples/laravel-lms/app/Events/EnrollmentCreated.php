@@ -1,0 +1,7 @@
+<?php
+
+namespace App\Events;
+
+final class EnrollmentCreated extends LmsEvent
+{
+}

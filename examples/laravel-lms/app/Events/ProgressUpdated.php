@@ -1,0 +1,7 @@
+<?php
+
+namespace App\Events;
+
+final class ProgressUpdated extends LmsEvent
+{
+}

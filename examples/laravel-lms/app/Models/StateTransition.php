@@ -1,0 +1,13 @@
+<?php
+
+namespace App\Models;
+
+use Illuminate\Database\Eloquent\Model;
+
+class StateTransition extends Model
+{
+    protected $guarded = [];
+    public $timestamps = false;
+    protected $dateFormat = 'Y-m-d H:i:s.v';
+    protected $casts = ['occurred_at' => 'datetime'];
+}

@@ -1,0 +1,10 @@
+<?php
+
+namespace ShadowGate\Laravel\Tests\Fixtures;
+
+class CounterStored
+{
+    public function __construct(public int $value)
+    {
+    }
+}

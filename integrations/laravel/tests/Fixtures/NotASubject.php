@@ -1,0 +1,7 @@
+<?php
+
+namespace ShadowGate\Laravel\Tests\Fixtures;
+
+class NotASubject
+{
+}

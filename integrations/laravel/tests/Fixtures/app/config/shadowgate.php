@@ -1,0 +1,8 @@
+<?php
+
+return [
+    'subjects' => [
+        'fake' => ShadowGate\Laravel\Tests\Fixtures\FakeSubject::class,
+        'not-a-subject' => ShadowGate\Laravel\Tests\Fixtures\NotASubject::class,
+    ],
+];
