@@ -14,7 +14,13 @@ INPUT_FLAGS := $(foreach f,$(RECORDED) $(REGRESSIONS),--input $(f))
 NIGHTLY_SEED := $(shell date -u +%Y%m%d)
 NIGHTLY_SIZE ?= 20000
 
-.PHONY: all build release run test gate nightly clean deps bench report screenshot
+LARAVEL := examples/laravel-lms
+PHP_PACKAGES := php-cli php-sqlite3 php-mbstring php-xml php-laravel-framework phpunit composer php-vlucas-phpdotenv
+PHP_WORKER = cd $(LARAVEL) && php artisan shadowgate:worker
+PARITY_SIZE ?= 3000
+PARITY_DIR := reports/parity
+
+.PHONY: all build release run test quick-test gate nightly clean deps php-deps bench report screenshot parity run-laravel
 
 all: build
 
@@ -39,13 +45,51 @@ run: release
 	@echo "Database: $(DB)   (sqlite3 $(DB) 'select * from runs')"
 	$(BIN) report --db $(DB)
 
-test: deps
-	@if ! command -v php >/dev/null 2>&1 || ! dpkg -s php-vlucas-phpdotenv >/dev/null 2>&1; then \
-		echo "installing php-cli php-vlucas-phpdotenv (Laravel's .env loader, for the .env round-trip test)"; \
-		(apt-get update -qq && apt-get install -y -qq php-cli php-vlucas-phpdotenv) >/dev/null || echo "php not installed: the Laravel loader test will be skipped"; \
+# PHP from Debian only (Laravel 8 framework packages, phpunit, composer for offline autoloading); installed when missing.
+php-deps:
+	@if ! dpkg -s $(PHP_PACKAGES) >/dev/null 2>&1; then \
+		echo "installing $(PHP_PACKAGES)"; \
+		(apt-get update -qq && apt-get install -y -qq $(PHP_PACKAGES)) >/dev/null; \
 	fi
+	@sh $(LARAVEL)/bin/setup
+
+# Every test: the Swift suites, then the PHPUnit suites of the Laravel package and the example app.
+test: deps php-deps
 	$(SWIFT) build --build-tests
 	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
+	sh integrations/laravel/bin/test
+	sh $(LARAVEL)/bin/test
+
+# The quick loop: everything but the tests tagged slow (worker processes, big runs, worker-count comparisons).
+quick-test: deps
+	$(SWIFT) build --build-tests
+	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build \
+		--skip 'WorkerSubjectTests|WorkerCommandTests|IdenticalForOneAndFourWorkers|IdenticalForAnyWorkerCount|longScenariosReadInParts|typedDiffEqualsTreeDiff|completeRunFillsEveryTable|runsInOneDatabaseStayApart'
+
+# Parity of the Laravel app with the built-in subject on the default corpus (PARITY_SIZE scenarios) plus the
+# recorded and regression scenarios: PHP legacy and PHP modern against the built-in sides give zero divergences,
+# and PHP legacy vs PHP modern gives the built-in pair's signatures and counts. Fails on any difference.
+parity: release php-deps
+	@mkdir -p $(PARITY_DIR)
+	$(BIN) generate --seed $(SEED) --count $(PARITY_SIZE) --out $(PARITY_DIR)/corpus.jsonl
+	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
+		--control builtin:legacy --candidate "$(PHP_WORKER) legacy" > $(PARITY_DIR)/legacy.json
+	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
+		--control builtin:modern --candidate "$(PHP_WORKER) modern" > $(PARITY_DIR)/modern.json
+	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
+		--control "$(PHP_WORKER) legacy" --candidate "$(PHP_WORKER) modern" > $(PARITY_DIR)/pair.json
+	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
+		> $(PARITY_DIR)/builtin.json
+	python3 scripts/parity.py $(PARITY_DIR)/legacy.json $(PARITY_DIR)/modern.json $(PARITY_DIR)/pair.json $(PARITY_DIR)/builtin.json
+
+# The default corpus through the Laravel app (PHP legacy vs PHP modern), then the gate and the report.
+run-laravel: release php-deps
+	@mkdir -p reports
+	$(BIN) generate --seed $(SEED) --count $(CORPUS_SIZE) --out $(CORPUS)
+	$(BIN) run --input $(CORPUS) $(INPUT_FLAGS) --db reports/laravel.sqlite \
+		--control "$(PHP_WORKER) legacy" --candidate "$(PHP_WORKER) modern"
+	$(BIN) gate --db reports/laravel.sqlite || true
+	$(BIN) report --db reports/laravel.sqlite --out reports/laravel
 
 # Gate the latest run (exit 0 pass, 1 fail, 2 inconclusive).
 gate: release

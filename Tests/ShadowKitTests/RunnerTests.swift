@@ -171,9 +171,13 @@ import Testing
         #expect(totals.features["effects"]?.comparisons == 0)
     }
 
-    @Test func bothCrashingIsAControlError() async throws {
-        let (_, sink) = try await Self.run([.differ("beta.grade", control: .crash("a"), candidate: .crash("b"))])
-        #expect(sink.divergences.map(\.kind) == [.controlError])
+    /// A 500 for a 500: the candidate reproduces the control's crash (messages are free to differ), so the
+    /// comparison is a match; this is what lets a faithful port of a crashing legacy show zero divergences.
+    @Test func bothCrashingIsAMatch() async throws {
+        let (totals, sink) = try await Self.run([.differ("beta.grade", control: .crash("a"), candidate: .crash("b"))])
+        #expect(sink.divergences.isEmpty)
+        let beta = try #require(totals.features["beta"])
+        #expect((beta.comparisons, beta.matches, beta.candidateErrors, beta.controlErrors) == (1, 1, 0, 0))
     }
 
     @Test func transitionsAreBehaviour() async throws {

@@ -481,6 +481,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                   _ result: inout BatchResult) {
         result.counts[place.index].comparisons += 1
         switch (control, candidate) {
+        case (.failure, .failure):
+            // Both crashed on the same command (a 500 for a 500): the candidate reproduces the control. Messages
+            // are not compared; wording is free to change in a refactor, as rejection messages are.
+            result.counts[place.index].matches += 1
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
                    controlCode: nil, candidateCode: nil, controlTree: { .object(["error": .string("\(error)")]) },
