@@ -58,7 +58,7 @@ test: deps php-deps
 	$(SWIFT) build --build-tests
 	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
 	sh integrations/laravel/bin/test
-	sh $(LARAVEL)/bin/test
+	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) sh $(LARAVEL)/bin/test
 
 # The quick loop: everything but the tests tagged slow (worker processes, big runs, worker-count comparisons).
 quick-test: deps
