@@ -63,8 +63,7 @@ struct ReplayCommand: ParsableCommand {
             found = try reader.scenario(withID: scenario)
         }
         guard let input = found else {
-            throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
-                                  code: ExitCodes.malformedInput)
+            throw CommandError.scenarioNotFound(scenario, in: file ?? "generated traffic")
         }
         let steps = try Replayer(subject: subject, options: options).replay(input, upto: upto)
         var diverging = 0
