@@ -48,7 +48,8 @@ let package = Package(
             dependencies: [
                 "ShadowKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            resources: [.copy("Templates")]
         ),
         // External subjects: worker processes speaking the JSON Lines protocol of docs/protocol.md.
         .target(name: "ShadowWorker", dependencies: ["ShadowKit"]),
