@@ -22,11 +22,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibCrypto", providers: [.apt(["libssl-dev"])]),
         // The reference domain: legacy and modern LMS, the traffic generator. Knows no engine.
-        .target(name: "LMS", exclude: ["Legacy/QUIRKS.md"]),
+        // SplitMix64, shared by the LMS generator and the engine's bootstrap generator.
+        .target(name: "SplitMix"),
+        .target(name: "LMS", dependencies: ["SplitMix"], exclude: ["Legacy/QUIRKS.md"]),
         // The engine: scenario I/O, subjects, runner, comparator, store, statistics, gate.
         .target(
             name: "ShadowKit",
             dependencies: [
+                "SplitMix",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
@@ -48,7 +51,8 @@ let package = Package(
             dependencies: [
                 "ShadowKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            resources: [.copy("Templates")]
         ),
         // External subjects: worker processes speaking the JSON Lines protocol of docs/protocol.md.
         .target(name: "ShadowWorker", dependencies: ["ShadowKit"]),

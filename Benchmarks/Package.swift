@@ -20,6 +20,8 @@ let package = Package(
                 .product(name: "LMS", package: "ShadowGate"),
                 .product(name: "ShadowKit", package: "ShadowGate"),
                 .product(name: "LMSShadow", package: "ShadowGate"),
+                .product(name: "ShadowWorker", package: "ShadowGate"),
+                .product(name: "ShadowReport", package: "ShadowGate"),
             ]
         ),
         // package-benchmark finds suites as executable targets in `Benchmarks/<name>`.
@@ -31,12 +33,16 @@ let package = Package(
                 .product(name: "LMS", package: "ShadowGate"),
                 .product(name: "ShadowKit", package: "ShadowGate"),
                 .product(name: "LMSShadow", package: "ShadowGate"),
+                .product(name: "ShadowReport", package: "ShadowGate"),
             ],
             path: "Benchmarks/ShadowGateBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // The same workloads without the malloc interposer, for valgrind and /usr/bin/time.
-        .executableTarget(name: "shadowgate-profile", dependencies: ["BenchmarkWorkloads", .product(name: "ShadowKit", package: "ShadowGate")],
+        .executableTarget(name: "shadowgate-profile",
+                         dependencies: ["BenchmarkWorkloads", .product(name: "ShadowKit", package: "ShadowGate"),
+                                        .product(name: "ShadowWorker", package: "ShadowGate"),
+                                        .product(name: "ShadowReport", package: "ShadowGate")],
                           path: "Sources/ShadowGateProfile"),
     ]
 )

@@ -17,16 +17,10 @@ struct FlagsCommand: ParsableCommand {
 
         func configuration() throws -> FlagConfiguration {
             guard let text = try? String(contentsOfFile: env, encoding: .utf8) else {
-                throw UserFacingError(message: "\(env): cannot read the .env file", code: ExitCodes.malformedInput)
+                throw LocatedError(file: env, message: "cannot read the .env file")
             }
-            do {
-                let file = try DotEnvFile.parse(text, file: env)
-                return try FlagConfiguration(features: LMSFeature.allCases.map(\.rawValue), environment: file)
-            } catch let error as DotEnvError {
-                throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-            } catch let error as FlagConfigurationError {
-                throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-            }
+            let file = try DotEnvFile.parse(text, file: env)
+            return try FlagConfiguration(features: LMSFeature.allCases.map(\.rawValue), environment: file)
         }
     }
 

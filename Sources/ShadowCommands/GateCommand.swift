@@ -58,7 +58,7 @@ struct GateCommand: ParsableCommand {
         if let junit { try write(GateRenderer.junit(decision), to: junit) }
         if let markdown { try write(GateRenderer.markdown(decision, table: table), to: markdown) }
         print(json ? decision.json.jsonText : GateRenderer.text(decision), terminator: json ? "\n" : "")
-        if decision.exitCode != 0 { throw ExitCode(decision.exitCode) }
+        try ExitCodes.verdict(decision.exitCode)
     }
 }
 
@@ -66,7 +66,7 @@ func write(_ text: String, to path: String) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw UserFacingError(message: "\(path): cannot write: \(error.localizedDescription)", code: 73)
+        throw OutputError(path: path, message: "cannot write: \(error.localizedDescription)")
     }
 }
 
@@ -78,8 +78,7 @@ enum CoverageExport {
               case .array(let exports)? = root["data"], case .object(let first)? = exports.first,
               case .object(let totals)? = first["totals"], case .object(let lines)? = totals["lines"],
               let percent = lines["percent"]?.numberValue else {
-            throw UserFacingError(message: "\(path): not an llvm-cov JSON export (expected data[0].totals.lines.percent)",
-                                  code: ExitCodes.malformedInput)
+            throw LocatedError(file: path, message: "not an llvm-cov JSON export (expected data[0].totals.lines.percent)")
         }
         return percent / 100
     }

@@ -46,8 +46,7 @@ struct ReplayCommand: ParsableCommand {
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
         guard let input = try subject.findScenario(id: scenario, file: file, seed: seed) else {
-            throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(file ?? "generated traffic")",
-                                  code: ExitCodes.malformedInput)
+            throw CommandError.scenarioNotFound(scenario, in: file ?? "generated traffic")
         }
         let steps = try Replayer(subject: subject, options: options).replay(input, upto: upto)
         var diverging = 0

@@ -63,16 +63,14 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         guard database.db == ":memory:" || FileManager.default.fileExists(atPath: database.db) else {
-            throw UserFacingError(message: "\(database.db): no such database; run `shadowgate run` first (or give --db PATH)",
-                                  code: ExitCode.validationFailure.rawValue)
+            throw CommandError.noDatabase(path: database.db)
         }
         let store = try database.store()
         guard let id = try Int64(runId) ?? store.latestRunId() else {
-            throw UserFacingError(message: "\(database.db): no runs in the database; run `shadowgate run` first",
-                                  code: ExitCode.validationFailure.rawValue)
+            throw CommandError.noRuns(database: database.db)
         }
         guard let header = try store.runHeader(runId: id) else {
-            throw UserFacingError(message: "\(database.db): there is no run \(id)", code: ExitCode.validationFailure.rawValue)
+            throw CommandError.noSuchRun(database: database.db, id: id)
         }
         let directory = out ?? "reports/\(id)"
         let redaction = try loadRedaction()
@@ -87,15 +85,7 @@ struct ReportCommand: ParsableCommand {
             options.reproduce = shrinking?.reproduce
         }
         defer { shrinking?.shutdown() }
-        let model: ReportModel
-        do {
-            model = try ReportBuilder.build(store: store, runId: id, options: options)
-        } catch {
-            switch error {
-            case .store(let storeError): throw storeError
-            default: throw UserFacingError(message: error.description, code: ExitCode.validationFailure.rawValue)
-            }
-        }
+        let model = try ReportBuilder.build(store: store, runId: id, options: options)
         let index = try ReportWriter.write(model, to: directory)
         let latest = ((directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("latest")
         if (directory as NSString).lastPathComponent != "latest" {
@@ -106,7 +96,7 @@ struct ReportCommand: ParsableCommand {
         // Fail closed: a run that did not complete cannot show that nothing is new.
         guard model.run.status == .complete else {
             printError("run \(model.run.id) is \(model.run.status.rawValue), not complete: --fail-on-new cannot pass on it")
-            throw ExitCode(2)
+            throw ExitCode(ExitCodes.inconclusive)
         }
         guard let baselineRun = model.baselineRunId else {
             printError("warning: no earlier complete run to compare with; nothing is new (--fail-on-new passes)")
@@ -118,7 +108,7 @@ struct ReportCommand: ParsableCommand {
         for signature in fresh {
             printError("  \(signature.id)  \(signature.count)×  \(signature.description)")
         }
-        throw ExitCode(1)
+        throw ExitCode(ExitCodes.gateFailed)
     }
 
     private func loadGate() throws -> GateEvaluator? {

@@ -24,12 +24,8 @@ struct PlanOption: ParsableArguments {
     @Option(name: .long, help: "The rollout plan (stages, .env assignments, evidence).")
     var plan: String = "scenarios/rollout.yaml"
 
-    func load() throws -> RolloutPlan {
-        do {
-            return try RolloutPlan.load(path: plan, knownFeatures: Set(LMSFeature.allCases.map(\.rawValue)))
-        } catch {
-            throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-        }
+    func load() throws(RolloutPlanError) -> RolloutPlan {
+        try RolloutPlan.load(path: plan, knownFeatures: Set(LMSFeature.allCases.map(\.rawValue)))
     }
 }
 
@@ -47,23 +43,6 @@ func validateReason(_ reason: String) throws {
     }
 }
 
-/// Maps rollout errors to the exit codes of the README.
-func rolloutFailure(_ error: RolloutError) -> UserFacingError {
-    switch error {
-    case .env(let inner):
-        // Reading the .env is input (65); failing to write it is output (73).
-        if case .io(_, let operation, _) = inner, !operation.contains("read") {
-            return UserFacingError(message: inner.description, code: ExitCodes.cannotWrite)
-        }
-        return UserFacingError(message: inner.description, code: ExitCodes.malformedInput)
-    case .flags(let inner): return UserFacingError(message: inner.description, code: ExitCodes.malformedInput)
-    case .store(let inner): return UserFacingError(message: inner.description, code: ExitCodes.databaseError)
-    case .unknownFeature: return UserFacingError(message: error.description, code: 64)
-    case .inconsistentPlan: return UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-    }
-}
-
-/// Reads the `.env` for an edit: unreadable or malformed is exit 65.
 /// Records the rollbacks a database failure left in `envPath`'s pending journal, saying so.
 @discardableResult
 func recordPending(envPath: String, store: Store, own: String? = nil) throws -> [(PendingRollback, RollbackRecord)] {
@@ -79,12 +58,7 @@ func recordPending(envPath: String, store: Store, own: String? = nil) throws -> 
 /// The .env as `rollback` reads it: leniently, since a rollback must always work. What phpdotenv would
 /// refuse or drop is skipped with a warning; the flag lines are still edited.
 func loadEnvForRollback(_ path: String) throws -> DotEnvFile {
-    let file: DotEnvFile
-    do {
-        file = try DotEnvFile.load(contentsOf: path, lenient: true)
-    } catch {
-        throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-    }
+    let file = try DotEnvFile.load(contentsOf: path, lenient: true)
     for problem in file.problems {
         printError("warning: could not parse \(problem.description); the rollback edits the flag lines anyway")
     }
@@ -92,11 +66,7 @@ func loadEnvForRollback(_ path: String) throws -> DotEnvFile {
 }
 
 func loadEnv(_ path: String) throws -> DotEnvFile {
-    do {
-        return try DotEnvFile.load(contentsOf: path)
-    } catch {
-        throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-    }
+    try DotEnvFile.load(contentsOf: path)
 }
 
 // MARK: - advance
@@ -131,20 +101,13 @@ struct AdvanceCommand: ParsableCommand {
     func run() throws {
         let plan = try planOption.load()
         guard plan.feature(feature) != nil else {
-            throw UserFacingError(
-                message: "\(plan.file): no stages for \(feature) in the rollout plan "
-                    + "(it has: \(plan.featureNames.joined(separator: ", ")))", code: 64)
+            throw CommandError.noStages(plan: plan.file, feature: feature, known: plan.featureNames)
         }
         let evaluator = try loadCriteria(criteria).evaluator
         let store = try database.store()
         try recordPending(envPath: env, store: store)
         let engine = RolloutEngine(plan: plan, store: store, evaluator: evaluator, actor: actor.resolved)
-        let report: AdvanceReport
-        do {
-            report = try engine.advance(feature: feature, envPath: env, dryRun: dryRun, reason: reason)
-        } catch {
-            throw rolloutFailure(error)
-        }
+        let report = try engine.advance(feature: feature, envPath: env, dryRun: dryRun, reason: reason)
         let diff = EnvDiff.render(file: env, original: report.original, edited: report.edited, changes: report.changes)
         if json {
             var document = report.evidenceJSON(env: env)
@@ -161,7 +124,7 @@ struct AdvanceCommand: ParsableCommand {
         } else {
             print(Self.text(report, diff: diff, env: env, dryRun: dryRun), terminator: "")
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        try ExitCodes.verdict(report.exitCode)
     }
 
     static func text(_ report: AdvanceReport, diff: String, env: String, dryRun: Bool) -> String {
@@ -231,8 +194,8 @@ struct RollbackCommand: ParsableCommand {
         var plan: RolloutPlan?
         do {
             plan = try planOption.load()
-        } catch let error as UserFacingError {
-            printError("warning: \(error.message); rolling back without stage names")
+        } catch {
+            printError("warning: \(error.description); rolling back without stage names")
         }
         let features = all ? (plan?.featureNames ?? knownFeatureNames) : [feature ?? ""]
         // Read, edit, write; if someone else edits the file in between, start over rather than undo their edit.
@@ -241,18 +204,14 @@ struct RollbackCommand: ParsableCommand {
         var pending: PendingRollback
         var attempt = 1
         while true {
-            do {
-                edit = try RolloutEngine.rollbackEdit(env: original, features: features, plan: plan, clearPilotUsers: all)
-            } catch {
-                throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-            }
+            edit = try RolloutEngine.rollbackEdit(env: original, features: features, plan: plan, clearPilotUsers: all)
             // Written ahead, durably: the .env never changes without a record of it, even if the database
             // turns out to be unusable (or the process dies) before the ledger has it.
             pending = PendingRollback(edit, envPath: env, actor: actor.resolved, reason: reason, at: Date())
             do {
                 try PendingJournal.append(pending, envPath: env)
             } catch {
-                throw UserFacingError(message: "\(error.description); the .env was NOT changed", code: ExitCodes.cannotWrite)
+                throw CommandError.envNotChanged(error)
             }
             guard edit.changed else { break }
             do {
@@ -260,12 +219,12 @@ struct RollbackCommand: ParsableCommand {
                 break
             } catch {
                 try? PendingJournal.remove(ids: [pending.id], envPath: env)
-                if attempt < 5, case .io(_, "replace", _) = error {
+                if attempt < 5, case .changedConcurrently = error {
                     attempt += 1
                     original = try loadEnvForRollback(env)
                     continue
                 }
-                throw UserFacingError(message: "\(error.description); the .env was NOT changed", code: ExitCodes.cannotWrite)
+                throw CommandError.envNotChanged(error)
             }
         }
         var out = ""
@@ -297,14 +256,7 @@ struct RollbackCommand: ParsableCommand {
             }
             record = own
         } catch {
-            let journal = PendingJournal.path(forEnv: env)
-            throw UserFacingError(
-                message: "\(error)\n"
-                    + "ROLLBACK APPLIED BUT NOT YET IN THE LEDGER: the .env change above WAS made and the feature(s) are "
-                    + "NOT frozen in the database. The rollback is kept in \(journal); the next `shadowgate rollback`, "
-                    + "`advance` or `monitor --env \(env)` that can write the database records it in the ledger (in "
-                    + "order, hash-chained), freezes the feature(s) and removes the journal.",
-                code: ExitCodes.rollbackPending)
+            throw CommandError.rollbackPending(cause: "\(error)", env: env, journal: PendingJournal.path(forEnv: env))
         }
         var tail = ""
         let sequences = record.rollbackEntries.map { String($0.sequence) }.joined(separator: ", ")
@@ -443,7 +395,7 @@ struct LedgerCommand: ParsableCommand {
             case nil: break
             }
         }
-        if case .broken = verification { throw ExitCode(1) }
+        if case .broken = verification { throw ExitCode(ExitCodes.gateFailed) }
     }
 
     static func json(_ row: StoredLedgerRow) -> JSONValue {
@@ -510,8 +462,8 @@ struct MonitorCommand: ParsableCommand {
         }
         switch report.recommendation {
         case .normal: break
-        case .rollback: throw ExitCode(1)
-        case .noData: throw ExitCode(2)
+        case .rollback: throw ExitCode(ExitCodes.gateFailed)
+        case .noData: throw ExitCode(ExitCodes.inconclusive)
         }
     }
 

@@ -16,8 +16,7 @@ struct DatabaseOptions: ParsableArguments {
     /// silently created (an empty new database would "verify" or "monitor" as if all were well).
     func existingStore() throws -> Store {
         guard db == ":memory:" || FileManager.default.fileExists(atPath: db) else {
-            throw UserFacingError(message: "\(db): no such database; run `shadowgate run` first (or give --db PATH)",
-                                  code: ExitCode.validationFailure.rawValue)
+            throw CommandError.noDatabase(path: db)
         }
         return try store()
     }

@@ -55,12 +55,8 @@ func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioIn
 /// The criteria table and the gate built on it; read and parse errors are malformed input (exit 65).
 func loadCriteria(_ path: String, coverage: String? = nil) throws -> (table: CriteriaTable, evaluator: GateEvaluator) {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw UserFacingError(message: "\(path): cannot read the criteria table", code: ExitCodes.malformedInput)
+        throw LocatedError(file: path, message: "cannot read the criteria table")
     }
-    do {
-        let table = try CriteriaTable.parse(text, file: path)
-        return (table, try GateEvaluator(table: table, coverage: try coverage.map(CoverageExport.lineCoverage)))
-    } catch let error as CriteriaTableError {
-        throw UserFacingError(message: error.description, code: ExitCodes.malformedInput)
-    }
+    let table = try CriteriaTable.parse(text, file: path)
+    return (table, try GateEvaluator(table: table, coverage: try coverage.map(CoverageExport.lineCoverage)))
 }

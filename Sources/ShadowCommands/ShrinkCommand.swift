@@ -68,21 +68,12 @@ struct ShrinkCommand: ParsableCommand {
         let (comparator, accepted) = try rules.load()
         let options = RunOptions(workers: 1, comparator: comparator, accepted: accepted, day: rules.effectiveDay)
         guard let source = try subject.findScenario(id: scenario, file: input, seed: seed) else {
-            throw UserFacingError(message: "scenario \"\(scenario)\" not found in \(input ?? "generated traffic of seed \(seed ?? 0)")",
-                                  code: ExitCodes.malformedInput)
+            throw CommandError.scenarioNotFound(scenario, in: input ?? "generated traffic of seed \(seed ?? 0)")
         }
         let shrinker = ScenarioShrinker(subject: subject, options: options)
-        let result: ShrinkResult<Subject.Command>
-        do {
-            var limits = ShrinkBudget.seconds(budget)
-            limits.maxPredicateCalls = maxCalls
-            result = try shrinker.shrink(source, target: signature, budget: limits)
-        } catch {
-            switch error {
-            case .notReproducible: throw UserFacingError(message: error.description, code: ExitCodes.internalError)
-            default: throw UserFacingError(message: error.description, code: ExitCode.validationFailure.rawValue)
-            }
-        }
+        var limits = ShrinkBudget.seconds(budget)
+        limits.maxPredicateCalls = maxCalls
+        let result = try shrinker.shrink(source, target: signature, budget: limits)
         print(Self.summary(result), terminator: "")
         for line in result.lines { print(line.jsonLine) }
         if let out {

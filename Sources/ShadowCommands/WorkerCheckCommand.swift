@@ -53,7 +53,7 @@ struct WorkerCheckCommand: ParsableCommand {
         } else {
             for check in checks { print("\(check.passed ? "✓" : "✗") \(check.name): \(check.detail)") }
         }
-        if !checks.allSatisfy(\.passed) { throw ExitCode(1) }
+        if !checks.allSatisfy(\.passed) { throw ExitCode(ExitCodes.gateFailed) }
     }
 }
 
@@ -75,7 +75,7 @@ struct ServeBuiltinCommand: ParsableCommand {
 
     func run() throws {
         guard let kind = BuiltinLMSSide.Implementation(rawValue: implementation) else { return }
-        let code = WorkerServer(side: BuiltinLMSSide(kind, version: ShadowGateCommand.version)).serve()
-        if code != 0 { throw ExitCode(code) }
+        let ending = WorkerServer(side: BuiltinLMSSide(kind, version: ShadowGateCommand.version)).serve()
+        if ending == .unsupportedProtocol { throw ExitCode(ExitCodes.usageError) }
     }
 }

@@ -33,13 +33,12 @@ public enum Fixtures {
             precondition(!scenario.continues && !scenario.continuesPrevious, "a part of a long scenario")
             var control = subject.makeControlWorld()
             var candidate = subject.makeCandidateWorld()
-            var now = scenario.commands.first?.at ?? 0
-            for input in scenario.commands {
-                now = max(now, input.at)
+            var clock = ScenarioClock(start: scenario.commands.first?.at ?? 0)
+            let times = ScenarioClock.times(scenario.commands, clock: &clock, advance: subject.clockAdvance(of:))
+            for (input, now) in zip(scenario.commands, times) {
                 let date = Date(timeIntervalSince1970: now)
                 outcomes.append((try? subject.applyControl(input.command, to: &control, now: date),
                                  try? subject.applyCandidate(input.command, to: &candidate, now: date)))
-                if let seconds = subject.clockAdvance(of: input.command) { now += seconds }
             }
         }
         return outcomes

@@ -8,8 +8,16 @@ public struct WorkerServer {
 
     public init(side: any SubjectSide) { self.side = side }
 
-    /// Answers requests from `input` on `output` until `shutdown` or the end of the input; returns the exit code.
-    public func serve(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) -> Int32 {
+    /// How serving ended.
+    public enum Ending: Sendable, Equatable {
+        /// `shutdown`, or the end of the input.
+        case finished
+        /// The client asked for a protocol version this worker does not speak.
+        case unsupportedProtocol
+    }
+
+    /// Answers requests from `input` on `output` until `shutdown` or the end of the input.
+    public func serve(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) -> Ending {
         var session: (any SideSession)?
         var pending: [Int] = []
         var buffer: [UInt8] = []
@@ -18,7 +26,7 @@ public struct WorkerServer {
         }
         while true {
             let chunk = input.availableData
-            if chunk.isEmpty { return 0 }
+            if chunk.isEmpty { return .finished }
             buffer.append(contentsOf: chunk)
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[..<newline])
@@ -32,7 +40,7 @@ public struct WorkerServer {
                     guard request["protocol"] == .int(WorkerProtocol.version) else {
                         reply(.object(["type": .string("error"),
                                        "message": .string("unsupported protocol; this worker speaks \(WorkerProtocol.version)")]))
-                        return 2
+                        return .unsupportedProtocol
                     }
                     reply(helloReply)
                 case "reset":
@@ -67,7 +75,7 @@ public struct WorkerServer {
                                                                          "class": .string(errorClass)])]))
                     }
                 case "shutdown":
-                    return 0
+                    return .finished
                 default:
                     reply(.object(["type": .string("error"), "message": .string("unknown request type \"\(type)\"")]))
                 }

@@ -107,6 +107,36 @@ import Testing
         let error = #expect(throws: StoreError.self) { _ = try Store(path: directory.path) }
         #expect(error?.path == directory.path)
         #expect(error?.description.hasPrefix(directory.path + ": ") == true)
+        #expect(error?.resultCode == .SQLITE_CANTOPEN)
+    }
+
+    @Test func aConstraintViolationKeepsSQLitesResultCode() throws {
+        let store = try Fixtures.memoryStore()
+        let error = #expect(throws: StoreError.self) {
+            try store.write { db in try db.execute(sql: "INSERT INTO runs (id) VALUES (NULL), (1), (1)") }
+        }
+        #expect(error?.resultCode == .SQLITE_CONSTRAINT)
+    }
+
+    /// Event and job names come from external workers: whatever they hold, the payloads written are JSON
+    /// that reads back as the same text.
+    @Test func failedJobPayloadsEscapeWhatWorkersSend() throws {
+        let store = try Fixtures.memoryStore()
+        let runId = try store.beginRun(Self.metadata())
+        let names = ["quote\"d", "back\\slash", "line\nbreak", "tab\tcr\r", "bell\u{07}nul\u{00}esc\u{1B}", "ünï\u{2028}"]
+        var sink = store.sink(runId: runId)
+        let records = SideEffectRecords(failedJobs: names.map { .init(job: "Job", event: $0, error: "boom") })
+        try sink.consume(BatchOutput(divergences: [], sideEffects: [SideEffectRow(scenario: "s", seq: 1, at: 0, records: records)],
+                                     commands: 1, scenarios: 1))
+        try sink.finish()
+        let payloads = try Self.rows(store, "SELECT payload FROM domain_event_log WHERE event_name = 'Job.failed' ORDER BY id")
+            .map { row -> String in row["payload"] }
+        #expect(payloads.count == names.count)
+        for (payload, name) in zip(payloads, names) {
+            #expect(try JSONValue.parse(Array(payload.utf8)) == .object(["event": .string(name)]), "\(payload)")
+            let foundation = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: String]
+            #expect(foundation == ["event": name])
+        }
     }
 
     // MARK: Runs

@@ -2,6 +2,7 @@ import Benchmark
 import BenchmarkWorkloads
 import LMS
 import ShadowKit
+import ShadowReport
 
 /// Commands left after shrinking (for several scenarios: the longest result).
 let shrunkLength = BenchmarkMetric.custom("commands after shrink", polarity: .prefersSmaller, useScalingFactor: false)

@@ -2,6 +2,7 @@ import Foundation
 import LMS
 import LMSShadow
 import ShadowKit
+import ShadowReport
 
 /// Issue 6's benchmark input: a documented quirk's trigger planted in generated traffic, 1,000 commands in all.
 public struct PlantedScenario: Sendable {

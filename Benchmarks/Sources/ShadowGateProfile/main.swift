@@ -5,13 +5,27 @@
 //   shadowgate-profile shrink          # every quirk planted in 1,000 commands: final length and time
 //   SHADOWGATE_BENCH_SCENARIOS=200 perf record -g .build/release/shadowgate-profile full
 //
+// External workers (issue 12; Benchmarks/workers.sh runs these), one pass over a scenario file:
+//
+//   shadowgate-profile workers-bare|workers-full|workers-no-store|workers-stream \
+//       --control CMD --candidate CMD --input FILE [--workers N]
+//
+// workers-bare drives the workers through the transport only; workers-full is the runner and the store on the
+// same scenarios (decoded into memory first, like bare); workers-no-store leaves out the store; workers-stream
+// is workers-full reading the file as it goes (what `shadowgate run --input` does). `--workers N` starts N
+// workers per side. CPU is this process's own (getrusage RUSAGE_SELF: the harness); the workers' CPU is printed
+// apart (RUSAGE_CHILDREN after they are shut down, their start-up included).
+//
 // Prints the commands and commands per second of one pass over the corpus (generated before timing starts).
 import BenchmarkWorkloads
 import Foundation
 import ShadowKit
+import ShadowWorker
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: shadowgate-profile bare|bare-parallel|full|no-store|shrink [--workers N]"
+let usage = "usage: shadowgate-profile bare|bare-parallel|full|no-store|shrink [--workers N]\n"
+    + "       shadowgate-profile workers-bare|workers-full|workers-no-store|workers-stream --control CMD "
+    + "--candidate CMD --input FILE [--workers N]"
 guard let mode = arguments.first else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
@@ -40,6 +54,81 @@ if mode == "shrink" {
         FileHandle.standardError.write(Data("shrink failed: \(error)\n".utf8))
         exit(70)
     }
+    exit(0)
+}
+
+/// The value after `flag`, if given.
+func option(_ flag: String) -> String? {
+    guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+/// User + system CPU seconds of this process's reaped children (the worker processes, once shut down).
+func childCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_CHILDREN, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+if mode.hasPrefix("workers-") {
+    guard let control = option("--control"), let candidate = option("--candidate"), let input = option("--input") else {
+        FileHandle.standardError.write(Data((usage + "\n").utf8))
+        exit(64)
+    }
+    _ = Corpus.rules
+    let clock = ContinuousClock()
+    let subject: TreeSubject
+    let scenarios: [ScenarioInput<TreeCommand>]
+    do {
+        // Workers start and shake hands, and the file is decoded, before timing starts.
+        subject = try WorkerCorpus.subject(control: control, candidate: candidate, pairs: workers)
+        scenarios = mode == "workers-stream" ? [] : try WorkerCorpus.load(path: input, subject: subject)
+    } catch {
+        FileHandle.standardError.write(Data("\(mode) could not start: \(error)\n".utf8))
+        exit(70)
+    }
+    var cpuBefore = cpuSeconds()
+    var start = clock.now
+    let commands: Int
+    do {
+        switch mode {
+        case "workers-bare":
+            let result = await WorkerBare.applyInParallel(scenarios, subject: subject, pairs: workers)
+            commands = result.commands
+            print("checksum \(result.checksum)")
+        case "workers-full", "workers-stream":
+            let path = Full.temporaryDatabase()
+            defer { Full.removeDatabase(path) }
+            let store = try Store(path: path)
+            // Opening and migrating the database is not timed.
+            cpuBefore = cpuSeconds()
+            start = clock.now
+            commands = mode == "workers-full"
+                ? try await WorkerFull.run(scenarios, subject: subject, pairs: workers, store: store)
+                : try await WorkerFull.run(streaming: input, subject: subject, pairs: workers, store: store)
+        case "workers-no-store":
+            commands = try await WorkerFull.runWithoutStore(scenarios, subject: subject, pairs: workers)
+        default:
+            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            exit(64)
+        }
+    } catch {
+        FileHandle.standardError.write(Data("\(mode) failed: \(error)\n".utf8))
+        exit(70)
+    }
+    let elapsed = clock.now - start
+    let cpu = cpuSeconds() - cpuBefore
+    WorkerCorpus.shutdown(subject)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("\(mode) workers=\(workers): \(commands) commands in \(String(format: "%.3f", seconds)) s wall = "
+          + "\(Int(Double(commands) / seconds)) commands/s; harness CPU \(String(format: "%.3f", cpu)) s = "
+          + "\(String(format: "%.2f", cpu / Double(max(commands, 1)) * 1e6)) us/command; "
+          + "workers CPU \(String(format: "%.3f", childCPUSeconds())) s")
     exit(0)
 }
 

@@ -1,3 +1,5 @@
+import SplitMix
+
 /// Plans and emits one scenario. All randomness comes from one ``SplitMix64`` stream drawn in a fixed order,
 /// and nothing iterates a dictionary or set, so the output is a pure function of (seed, profile, index).
 ///

@@ -1,30 +1,15 @@
-/// SplitMix64 (Steele, Lea & Flood, 2014): a tiny, fast generator whose output depends only on its state.
+import SplitMix
+
+/// The traffic generator's randomness: ``SplitMix64`` (target `SplitMix`) in independent seeded streams.
 ///
 /// The generator owns its arithmetic (ranges, probabilities) instead of using the standard library's
 /// `random(in:using:)`, whose algorithm may change between toolchains: the same seed must give the same bytes
 /// on every machine and every Swift version.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    private static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
-
+extension SplitMix64 {
     /// The generator of stream `stream` under `seed`. Each stream (one per scenario) is independent of the
     /// others, so scenario `i` gets the same numbers whether or not the scenarios before it were generated.
     init(seed: UInt64, stream: UInt64) {
-        state = Self.mix(seed ^ 0x6A09_E667_F3BC_C909) ^ Self.mix(stream &* Self.golden &+ 0xBB67_AE85_84CA_A73B)
-    }
-
-    /// The SplitMix64 output function (a 64-bit finaliser with good avalanche).
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= Self.golden
-        return Self.mix(state)
+        self.init(state: Self.mix(seed ^ 0x6A09_E667_F3BC_C909) ^ Self.mix(stream &* Self.golden &+ 0xBB67_AE85_84CA_A73B))
     }
 
     /// A uniform integer in `range` (Lemire's multiply-shift; the bias is below 2⁻⁵⁰ for the small ranges used).

@@ -1,3 +1,4 @@
+import SplitMix
 import Foundation
 
 /// One generated command with its time offset (seconds since the scenario start).

@@ -137,16 +137,3 @@ public struct OutcomeComparator: Sendable {
         out.append(DiffEntry(path: renderPath(path), control: a, candidate: b))
     }
 }
-
-/// A configuration file that could not be read: `file:line: what is wrong` (the line when it is known).
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var message: String
-    public init(file: String, line: Int? = nil, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-}

@@ -32,28 +32,46 @@ package indirect enum KeySchema: Sendable {
     }
 }
 
-/// Loads YAML configuration files with messages that name the line and field at fault.
+/// Loads YAML configuration files with messages that name the line and field at fault: the one YAML loader
+/// (comparison rules, accepted divergences, redaction, report settings, and the rollout plan's nodes).
 package enum ConfigFile {
     package static func load<T: Decodable>(_ type: T.Type, path: String, keys: KeySchema = .any) throws(ConfigError) -> T {
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "cannot read the file")
+        try decode(type, text: text(path: path), path: path, keys: keys)
+    }
+
+    /// The file's text; `unreadable` is the message when it cannot be read.
+    package static func text(path: String, unreadable: String = "cannot read the file") throws(ConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, message: unreadable)
         }
-        return try decode(type, text: text, path: path, keys: keys)
+        guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, message: "not valid UTF-8") }
+        return text
+    }
+
+    /// The document's node tree (nil for an empty document); syntax errors name their line.
+    package static func compose(_ text: String, path: String) throws(ConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+                 let .composer(context, problem, mark, _):
+                let detail = context.map { "\(problem) \($0.text)" } ?? problem
+                throw ConfigError(file: path, line: mark.line, message: "not valid YAML: \(detail)")
+            case let .duplicatedKeysInMapping(duplicates, context):
+                throw ConfigError(file: path, line: context.mark.line,
+                                  message: "duplicate key(s) \(duplicates.joined(separator: ", ")) in one mapping")
+            default:
+                throw ConfigError(file: path, message: "not valid YAML: \(error)")
+            }
+        } catch {
+            throw ConfigError(file: path, message: "not valid YAML: \(error)")
+        }
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, text: String, path: String,
                                      keys: KeySchema = .any) throws(ConfigError) -> T {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            // Yams describes syntax errors as "LINE:COLUMN: error: ...".
-            let description = "\(error)"
-            let line = description.split(separator: ":", maxSplits: 1).first.flatMap { Int($0) }
-            throw ConfigError(file: path, line: line, message: line == nil ? description
-                                : String(description.drop(while: { $0 != " " }).dropFirst()))
-        }
+        let root = try compose(text, path: path)
         if let root { try keys.check(root, at: "", file: path) }
         do {
             return try YAMLDecoder().decode(type, from: text)

@@ -103,7 +103,7 @@ public struct CriteriaRow: Sendable, Equatable {
 }
 
 /// Why a success-criteria document was rejected; `description` reads `FILE:LINE: what is wrong`.
-public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
+public enum CriteriaTableError: InputError, Equatable {
     /// The Metric cell names no known metric.
     case unknownMetric(file: String, line: Int, metric: String)
     /// The Target cell is not one of the documented forms.
@@ -143,34 +143,36 @@ public enum CriteriaTableError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
-        let location = "\(file):\(line)"
+    public var inputFile: String { file }
+    public var inputLine: Int? { line }
+
+    public var problem: String {
         switch self {
         case .unknownMetric(_, _, let metric):
             let known = CriterionMetric.allCases.map(\.rawValue).joined(separator: ", ")
-            return "\(location): unknown metric \"\(metric)\" (known: \(known))"
+            return "unknown metric \"\(metric)\" (known: \(known))"
         case .unparsableTarget(_, _, let target, let metric):
-            return "\(location): cannot parse target \"\(target)\" for \"\(metric.rawValue)\"; expected forms like "
+            return "cannot parse target \"\(target)\" for \"\(metric.rawValue)\"; expected forms like "
                 + "\"< 0.1%\", \"80%+\", \"No regression\", \"< 1/hour\", \"0\""
         case .targetDoesNotFit(_, _, let target, let metric):
-            return "\(location): target \"\(target)\" does not apply to \"\(metric.rawValue)\"; "
+            return "target \"\(target)\" does not apply to \"\(metric.rawValue)\"; "
                 + "rates take \"< 0.1%\", failed jobs \"< 1/hour\", response time \"No regression\", "
                 + "coverage \"80%+\", state transition errors \"0\""
         case .malformedRow(_, _, let cells, let expected):
-            return "\(location): table row has \(cells) cell\(cells == 1 ? "" : "s") but the header has \(expected); "
+            return "table row has \(cells) cell\(cells == 1 ? "" : "s") but the header has \(expected); "
                 + "write one cell per column (escape a literal pipe as \\|)"
         case .missingColumns(_, _, let missing):
             let names = missing.map { "\"\($0)\"" }.joined(separator: ", ")
-            return "\(location): success-criteria table header lacks \(names) column\(missing.count == 1 ? "" : "s"); "
+            return "success-criteria table header lacks \(names) column\(missing.count == 1 ? "" : "s"); "
                 + "expected \"| Metric | Target | Measured |\""
         case .missingMismatchRate:
-            return "\(location): the success criteria have no \"Mismatch rate\" row; it is what a shadow run measures, "
+            return "the success criteria have no \"Mismatch rate\" row; it is what a shadow run measures, "
                 + "so without it nothing is really judged: add \"| Mismatch rate | < 0.5% | |\" (or your target)"
         case .targetJudgesNothing(_, _, let target, let metric):
-            return "\(location): target \"\(target)\" for \"\(metric.rawValue)\" is met by every rate, so it judges "
+            return "target \"\(target)\" for \"\(metric.rawValue)\" is met by every rate, so it judges "
                 + "nothing; give a limit below 100%"
         case .noTable:
-            return "\(location): no success-criteria table found; "
+            return "no success-criteria table found; "
                 + "expected a Markdown table with the header \"| Metric | Target | Measured |\""
         }
     }

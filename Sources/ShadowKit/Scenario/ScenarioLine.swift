@@ -37,7 +37,7 @@ public struct ScenarioLine: Sendable, Equatable {
 }
 
 /// Bad scenario input: `file:line: what is wrong`. The run that read it is recorded as aborted.
-public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioError: InputError, Equatable {
     public var file: String
     public var line: Int
     public var message: String
@@ -48,7 +48,10 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    public var inputFile: String { file }
+    /// Line 0 stands for the whole file (it cannot be opened).
+    public var inputLine: Int? { line > 0 ? line : nil }
+    public var problem: String { message }
 }
 
 /// What a subject reports when an operation's fields are wrong; the reader adds file and line.

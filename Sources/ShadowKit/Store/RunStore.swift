@@ -146,7 +146,7 @@ public struct StoreSink: RunSink, Sendable {
                 for f in records.failedJobs {
                     try failed.append(row.scenario, seq, f.job, f.event, f.error, at)
                     // The monitor counts "*.failed" events as errors, as the guide's rollout:monitor does.
-                    try event.append(row.scenario, seq, "\(f.job).failed", "{\"event\":\"\(f.event)\"}", at)
+                    try event.append(row.scenario, seq, "\(f.job).failed", JSONValue.object(["event": .string(f.event)]).jsonText, at)
                 }
             }
             try event.flush()

@@ -1,14 +1,26 @@
 import Foundation
 import GRDB
 
-/// Store failures, with the database path.
+/// Store failures, with the database path and, when SQLite gave one, its result code (e.g. `.SQLITE_BUSY`,
+/// `.SQLITE_CANTOPEN`, `.SQLITE_READONLY`) for callers to match on.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
-    public init(path: String, message: String) {
+    /// GRDB's `DatabaseError.resultCode` (the primary code); nil when the failure
+    /// did not come from SQLite.
+    public var resultCode: ResultCode?
+
+    public init(path: String, message: String, resultCode: ResultCode? = nil) {
         self.path = path
         self.message = message
+        self.resultCode = resultCode
     }
+
+    /// Wraps any error thrown by GRDB, keeping SQLite's result code when there is one.
+    public init(path: String, wrapping error: any Error, prefix: String = "") {
+        self.init(path: path, message: prefix + "\(error)", resultCode: (error as? DatabaseError)?.resultCode)
+    }
+
     public var description: String { "\(path): \(message)" }
 }
 
@@ -63,7 +75,7 @@ public final class Store: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(path: path, message: "cannot open the database: \(error)")
+            throw StoreError(path: path, wrapping: error, prefix: "cannot open the database: ")
         }
     }
 
@@ -88,7 +100,7 @@ public final class Store: Sendable {
         do {
             return try writer.write(block)
         } catch {
-            throw StoreError(path: path, message: "\(error)")
+            throw StoreError(path: path, wrapping: error)
         }
     }
 
@@ -96,7 +108,7 @@ public final class Store: Sendable {
         do {
             return try writer.read(block)
         } catch {
-            throw StoreError(path: path, message: "\(error)")
+            throw StoreError(path: path, wrapping: error)
         }
     }
 

@@ -5,32 +5,26 @@ import ShadowKit
 /// Every string from the model is escaped; nothing from the inputs can become markup.
 public enum HTMLReport {
     public static func render(_ model: ReportModel) -> String {
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e("ShadowGate run \(model.run.id): \(ReportText.verdict(model.verdict).uppercased())"))</title>
-            <style>\(css)</style>
-            </head>
-            <body>
-
-            """
-        out += header(model)
-        out += "<main>\n"
-        out += meta(model)
-        out += warnings(model)
-        out += features(model)
-        out += signatureTable(model)
-        out += charts(model)
-        out += criteria(model)
-        out += details(model)
-        out += "<footer>Generated \(e(ReportText.time(model.generatedAt))) by shadowgate \(e(model.run.toolVersion)) · "
-        out += "<a href=\"summary.json\">summary.json</a> · <a href=\"report.md\">report.md</a> · <a href=\"junit.xml\">junit.xml</a></footer>\n"
-        out += "</main>\n</body>\n</html>\n"
-        return out
+        page.render([
+            "title": "ShadowGate run \(model.run.id): \(ReportText.verdict(model.verdict).uppercased())",
+            "css": style,
+            "header": header(model),
+            "meta": meta(model),
+            "warnings": warnings(model),
+            "features": features(model),
+            "signatures": signatureTable(model),
+            "charts": charts(model),
+            "criteria": criteria(model),
+            "details": details(model),
+            "generated": ReportText.time(model.generatedAt),
+            "version": model.run.toolVersion,
+        ])
     }
+
+    /// The page (`Templates/report.html`) and its style sheet (`Templates/report.css`), resources of this target.
+    static let page = Template.resource("report.html")
+    /// The file ends its last line; the page puts `</style>` right after the last rule.
+    static let style = String(Template.text(ofResource: "report.css").dropLast())
 
     private static func e(_ text: String) -> String { ReportText.html(text) }
 
@@ -358,82 +352,6 @@ public enum HTMLReport {
         guard let value else { return "<span class=\"absent\">(absent)</span>" }
         return "<code>\(e(value.jsonText))</code>"
     }
-
-    // MARK: Style
-
-    static let css = """
-        :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f8fafc;--pass:#15803d;--fail:#b91c1c;--inc:#b45309;--none:#6b7280;--accent:#7c3aed}
-        *{box-sizing:border-box}
-        body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
-        code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
-        a{color:#4338ca;text-decoration:none}a:hover{text-decoration:underline}
-        header.top{display:flex;justify-content:space-between;align-items:center;gap:16px;padding:18px 32px;background:#fff;border-bottom:1px solid var(--line)}
-        h1{margin:0;font-size:22px}h2{font-size:17px;margin:0 0 10px}h4{margin:8px 0;font-size:13px}
-        .reason{margin:4px 0 0;color:var(--muted)}
-        main{max-width:1320px;margin:0 auto;padding:16px 32px 40px}
-        section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:0 0 16px}
-        .muted{color:var(--muted)}.small{font-size:12px}
-        .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:11px;font-weight:700;letter-spacing:.03em;color:#fff;background:var(--none);white-space:nowrap}
-        .badge.big{font-size:18px;padding:6px 16px;border-radius:8px}
-        .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.inconclusive{background:var(--inc)}
-        .meta dl{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:6px 24px;margin:0}
-        .meta dl div{display:flex;gap:10px}.meta dl div.wide{grid-column:1/-1}
-        .inputs span{display:inline-block;margin:0 14px 2px 0}.meta dt{flex:0 0 84px;color:var(--muted)}.meta dd{margin:0;overflow-wrap:anywhere}
-        .status-aborted,.status-running{color:var(--fail);font-weight:700}.error{color:var(--fail)}
-        .warnings{border-color:#fcd34d;background:#fffbeb}.warnings p{margin:4px 0}
-        table{border-collapse:collapse;width:100%}
-        th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-        th{font-size:12px;color:var(--muted);font-weight:600;background:#f9fafb}
-        table.numbers td:not(.name),table.numbers th:not(:first-child){text-align:right;font-variant-numeric:tabular-nums}
-        #features table.numbers td:nth-child(2),#features table.numbers th:nth-child(2){text-align:center}
-        table.compact td,table.compact th{padding:3px 6px;font-size:12px}
-        table.numbers td{white-space:nowrap}
-        td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        td.bad{color:var(--fail);font-weight:700}
-        td.paths{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:11px;color:#374151;max-width:420px;overflow-wrap:anywhere}
-        td.why{color:#374151;max-width:520px}
-        .scroll{overflow-x:auto}
-        table.matrix th{text-align:center;font-size:11px}
-        table.matrix td{text-align:center;font-size:12px}table.matrix td:first-child{text-align:left;white-space:nowrap}
-        table.matrix th:first-child{text-align:left}table.matrix .badge{font-size:10px;padding:1px 6px}
-        table.matrix .measured{font-size:10.5px;color:#374151;margin-top:2px;font-variant-numeric:tabular-nums}
-        table.matrix tr.overall td{border-top:2px solid var(--line);font-weight:600}
-        .share{display:inline-block;width:44px;height:7px;background:#ede9fe;border-radius:4px;margin-right:6px;vertical-align:middle;overflow:hidden}
-        .share span{display:block;height:100%;background:var(--accent)}
-        .unexpected{color:var(--fail);font-weight:700;font-size:12px}.accepted{color:var(--muted);font-size:12px}
-        .new{display:inline-block;background:#dc2626;color:#fff;font-size:10px;font-weight:700;padding:0 5px;border-radius:3px}
-        h3{font-size:14px;margin:14px 0 6px}
-        details.accepted-list>summary h3{display:inline;margin:0}
-        .charts{display:grid;grid-template-columns:auto minmax(0,1fr);gap:24px;align-items:start}
-        @media (max-width:1100px){.charts{grid-template-columns:1fr}}
-        svg.chart{max-width:100%;height:auto;display:block;margin:0 0 8px}
-        svg text{font:11px system-ui,-apple-system,"DejaVu Sans",sans-serif;fill:#374151}
-        svg .axis{fill:#6b7280;font-size:10px}svg .legend{font-size:11px}svg .value{font-weight:700}
-        svg .grid{stroke:#e5e7eb}svg .target{stroke:#dc2626;stroke-dasharray:4 3}
-        svg .dot{fill:var(--accent)}svg .dot.over{fill:#dc2626}
-        .sparks{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:8px}
-        svg.spark{border:1px solid var(--line);border-radius:6px;background:#fff;max-width:100%;height:auto}
-        details{border-top:1px solid var(--line);padding:6px 0}
-        details>summary{cursor:pointer;padding:4px 0}
-        details.sig>summary .rank{color:var(--muted)}
-        details .body{padding:4px 0 8px 18px}
-        .desc code{overflow-wrap:anywhere}
-        .example{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0;background:#fcfcfd}
-        pre{margin:6px 0;padding:8px 10px;border-radius:6px;overflow:auto}
-        pre.cmd{background:#111827;color:#f9fafb;white-space:pre-wrap;overflow-wrap:anywhere}
-        .lines{font-family:ui-monospace,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:11.5px;background:#f3f4f6;border-radius:6px;padding:6px 10px;margin:6px 0;overflow-x:auto;white-space:pre}
-        .lines .here{background:#fef3c7;font-weight:600}
-        .tag{font-family:system-ui,sans-serif;font-size:10px;background:#f59e0b;color:#fff;border-radius:3px;padding:0 4px}
-        table.diff{margin:6px 0;font-size:12px}table.diff td{overflow-wrap:anywhere;max-width:480px}
-        .absent{color:var(--muted);font-style:italic}
-        .sides{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:10px}
-        .side-title{font-size:12px;font-weight:600;color:var(--muted)}
-        pre.json{background:#f9fafb;border:1px solid var(--line);max-height:600px;line-height:1.35}
-        pre.json mark{background:#fde68a;color:inherit;border-radius:2px}
-        .json .k{color:#1e3a8a}.json .s{color:#065f46}.json .n{color:#9a3412}.json .l{color:#6d28d9}
-        .repro{border-left:3px solid var(--accent);padding-left:10px}
-        footer{color:var(--muted);font-size:12px;text-align:center;margin-top:20px}
-        """
 }
 
 /// Pretty-printed JSON: sorted keys, two-space indent. As HTML (keys and values in classed spans, values at

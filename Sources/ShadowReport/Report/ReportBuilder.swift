@@ -94,7 +94,7 @@ public enum ReportBuilder {
         } catch let error as StoreError {
             throw .store(error)
         } catch {
-            throw .store(StoreError(path: store.path, message: "\(error)"))
+            throw .store(StoreError(path: store.path, wrapping: error))
         }
     }
 

@@ -31,16 +31,20 @@ public enum ScenarioComposer {
         _ scenarios: [ScenarioInput<Subject.Command>], id: String, file: String, subject: Subject
     ) -> ScenarioInput<Subject.Command> {
         var commands: [InputCommand<Subject.Command>] = []
-        var now: Double?
+        var clock: ScenarioClock?
         for scenario in scenarios {
             guard let first = scenario.commands.first?.at else { continue }
-            let base = now ?? first
-            for input in scenario.commands {
-                let at = base + (input.at - first)
-                now = max(now ?? at, at)
-                commands.append(InputCommand(seq: commands.count + 1, at: at, op: input.op, line: commands.count + 1,
+            let base = clock?.now ?? first
+            let shifted = scenario.commands.map { input in
+                InputCommand(seq: commands.count + 1, at: base + (input.at - first), op: input.op, line: 0,
+                             command: input.command)
+            }
+            var stepped = clock ?? ScenarioClock(start: base)
+            _ = ScenarioClock.times(shifted, clock: &stepped, advance: subject.clockAdvance(of:))
+            clock = stepped
+            for input in shifted {
+                commands.append(InputCommand(seq: commands.count + 1, at: input.at, op: input.op, line: commands.count + 1,
                                              command: input.command))
-                if let seconds = subject.clockAdvance(of: input.command) { now = (now ?? at) + seconds }
             }
         }
         return ScenarioInput(id: id, file: file, ordinal: 0, commands: commands)

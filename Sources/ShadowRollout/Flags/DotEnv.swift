@@ -13,32 +13,59 @@ import Darwin
 
 /// Something wrong with a `.env` file: its syntax, its encoding, a key we were asked to write, or the
 /// file system underneath it. The description is what a user should read: `FILE:LINE: what is wrong`.
-public enum DotEnvError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum DotEnvError: InputError, Equatable {
     /// The file does not parse the way phpdotenv would parse it.
     case syntax(file: String, line: Int, message: String)
     /// The file is not valid UTF-8 (phpdotenv reads UTF-8).
     case invalidEncoding(file: String)
     /// A key given to ``DotEnvFile/setting(_:)`` that phpdotenv would reject.
     case invalidKey(key: String)
-    /// A system call failed; `reason` is the `errno` text.
+    /// Reading the file failed; `reason` is the `errno` text.
+    case readFailed(path: String, operation: String, reason: String)
+    /// Writing failed (the `.env`, its backup, a temporary file, the pending journal); `reason` is the `errno` text.
     case io(path: String, operation: String, reason: String)
+    /// Another process changed the file between reading it and writing the edit; nothing was written.
+    case changedConcurrently(path: String)
     /// The edited text did not read back as the value we meant to write. This is a bug in the editor;
     /// the edit is refused rather than written.
     case editVerificationFailed(file: String, key: String, expected: String, found: String?)
 
-    public var description: String {
+    /// A failure to write (exit 73 in the CLI), as opposed to input that cannot be read or used (65).
+    public var isWriteFailure: Bool {
         switch self {
-        case let .syntax(file, line, message):
-            return "\(file):\(line): \(message)"
-        case let .invalidEncoding(file):
-            return "\(file): not valid UTF-8 (phpdotenv reads .env files as UTF-8)"
+        case .io, .changedConcurrently: true
+        case .syntax, .invalidEncoding, .invalidKey, .readFailed, .editVerificationFailed: false
+        }
+    }
+
+    public var inputFile: String {
+        switch self {
+        case .syntax(let file, _, _), .invalidEncoding(let file), .editVerificationFailed(let file, _, _, _): file
+        case .readFailed(let path, _, _), .io(let path, _, _), .changedConcurrently(let path): path
+        case .invalidKey: ""
+        }
+    }
+
+    public var inputLine: Int? {
+        if case .syntax(_, let line, _) = self { return line }
+        return nil
+    }
+
+    public var problem: String {
+        switch self {
+        case let .syntax(_, _, message):
+            return message
+        case .invalidEncoding:
+            return "not valid UTF-8 (phpdotenv reads .env files as UTF-8)"
         case let .invalidKey(key):
             return "invalid .env key \(String(reflecting: key)): use only letters, digits, '_' and '.'"
-        case let .io(path, operation, reason):
-            return "\(path): cannot \(operation): \(reason)"
-        case let .editVerificationFailed(file, key, expected, found):
+        case let .readFailed(_, operation, reason), let .io(_, operation, reason):
+            return "cannot \(operation): \(reason)"
+        case .changedConcurrently:
+            return "cannot replace: the file changed while the edit was being prepared; nothing was written, run the command again"
+        case let .editVerificationFailed(_, key, expected, found):
             let foundText = found.map { String(reflecting: $0) } ?? "nothing"
-            return "\(file): internal error: after editing, \(key) reads back as \(foundText) instead of "
+            return "internal error: after editing, \(key) reads back as \(foundText) instead of "
                 + "\(String(reflecting: expected)); the file was not changed"
         }
     }
@@ -416,7 +443,7 @@ public struct DotEnvFile: Sendable, Equatable {
             let previous = try DotEnvFileIO.readAll(target)
             try DotEnvFileIO.replace(target + backupSuffix, with: previous, mode: mode, owner: owner)
         } else if errno != ENOENT {
-            throw DotEnvFileIO.failure(target, "read file status")
+            throw DotEnvFileIO.readFailure(target, "read file status")
         }
         try DotEnvFileIO.replace(target, with: bytes, mode: mode, owner: owner)
     }
@@ -810,9 +837,14 @@ enum DotEnvFileIO {
         return .io(path: path, operation: operation, reason: String(cString: strerror(code)))
     }
 
+    static func readFailure(_ path: String, _ operation: String) -> DotEnvError {
+        let code = errno
+        return .readFailed(path: path, operation: operation, reason: String(cString: strerror(code)))
+    }
+
     static func readAll(_ path: String) throws(DotEnvError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(path, "open for reading") }
+        guard descriptor >= 0 else { throw readFailure(path, "open for reading") }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -820,7 +852,7 @@ enum DotEnvFileIO {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw failure(path, "read")
+                throw readFailure(path, "read")
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])

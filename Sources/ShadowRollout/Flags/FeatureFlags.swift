@@ -100,16 +100,15 @@ public struct FeatureFlagStatus: Sendable, Codable, Equatable {
 }
 
 /// A flag value that cannot be used; the description names the file, line and key.
-public struct FlagConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct FlagConfigurationError: InputError, Equatable {
     public let file: String
     public let line: Int?
     public let key: String
     public let message: String
 
-    public var description: String {
-        if let line { return "\(file):\(line): \(key): \(message)" }
-        return "\(file): \(key): \(message)"
-    }
+    public var inputFile: String { file }
+    public var inputLine: Int? { line }
+    public var problem: String { "\(key): \(message)" }
 }
 
 /// The flags of a list of features, read from `.env` values the way the guide's

@@ -459,8 +459,7 @@ public struct RolloutEngine: Sendable {
     public static func write(_ edited: DotEnvFile, over original: DotEnvFile, to path: String) throws(DotEnvError) {
         let current = try DotEnvFileIO.readAll(path)
         guard current == original.bytes else {
-            throw .io(path: path, operation: "replace",
-                      reason: "the file changed while the edit was being prepared; nothing was written, run the command again")
+            throw .changedConcurrently(path: path)
         }
         try DotEnvFile.writeAtomically(bytes: edited.bytes, to: path)
     }

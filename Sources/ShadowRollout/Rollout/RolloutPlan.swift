@@ -5,7 +5,7 @@ import Yams
 // MARK: - Errors
 
 /// A rollout plan that cannot be used. The description reads `FILE:LINE: FIELD: what is wrong`.
-public struct RolloutPlanError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct RolloutPlanError: InputError, Equatable {
     public var file: String
     /// 1-based line in the plan file, when known.
     public var line: Int?
@@ -20,9 +20,13 @@ public struct RolloutPlanError: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
     }
 
-    public var description: String {
-        let location = line.map { "\(file):\($0)" } ?? file
-        return field.isEmpty ? "\(location): \(message)" : "\(location): \(field): \(message)"
+    public var inputFile: String { file }
+    public var inputLine: Int? { line }
+    public var problem: String { field.isEmpty ? message : "\(field): \(message)" }
+
+    /// A YAML-level error of the one config loader, as a plan error (no field).
+    init(_ error: LocatedError) {
+        self.init(file: error.file, line: error.line, field: "", message: error.message)
     }
 }
 
@@ -256,11 +260,11 @@ public struct RolloutPlan: Sendable, Equatable {
 extension RolloutPlan {
     /// Reads and parses the plan at `path`.
     public static func load(path: String, knownFeatures: Set<String>? = nil) throws(RolloutPlanError) -> RolloutPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RolloutPlanError(file: path, line: nil, field: "", message: "cannot read the rollout plan")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw RolloutPlanError(file: path, line: nil, field: "", message: "not valid UTF-8")
+        let text: String
+        do {
+            text = try ConfigFile.text(path: path, unreadable: "cannot read the rollout plan")
+        } catch {
+            throw RolloutPlanError(error)
         }
         return try parse(text, file: path, knownFeatures: knownFeatures)
     }
@@ -284,11 +288,9 @@ extension RolloutPlan {
     {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
+            root = try ConfigFile.compose(text, path: file)
         } catch {
-            throw RolloutPlanError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+            throw RolloutPlanError(error)
         }
         guard let root else {
             throw RolloutPlanError(file: file, line: nil, field: "", message: "the plan is empty; it needs a `features:` mapping")
@@ -378,20 +380,6 @@ extension RolloutPlan {
         switch scalar {
         case "a"..."z", "A"..."Z", "0"..."9", "_": true
         default: false
-        }
-    }
-
-    static func yamlError(_ error: YamlError, file: String) -> RolloutPlanError {
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return RolloutPlanError(file: file, line: mark.line, field: "", message: "not valid YAML: \(detail)")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return RolloutPlanError(file: file, line: context.mark.line, field: "",
-                                    message: "duplicate key(s) \(duplicates.joined(separator: ", ")) in one mapping")
-        default:
-            return RolloutPlanError(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
         }
     }
 }
