@@ -58,7 +58,20 @@ final class CommandCodec
         if (!array_key_exists($op, self::OPS)) {
             throw new InvalidCommand("unknown op \"{$op}\"; expected one of ".implode(', ', array_keys(self::OPS)));
         }
-        $f = new FieldReader($op, $fields);
+        $decoded = self::fields($op, new FieldReader($op, $fields));
+        // A misspelt field is bad input, as in ShadowGate's own codec: it would otherwise run as if absent.
+        $unknown = array_values(array_diff(array_keys($fields), array_keys($decoded)));
+        if ($unknown !== []) {
+            sort($unknown);
+            $expected = array_keys($decoded);
+            sort($expected);
+            throw new InvalidCommand("unknown field \"{$unknown[0]}\" for {$op}; expected one of ".implode(', ', $expected));
+        }
+        return $decoded;
+    }
+
+    private static function fields(string $op, FieldReader $f): array
+    {
         switch ($op) {
             case 'course.create':
                 return ['courseId' => $f->int('courseId'), 'title' => $f->string('title'),
