@@ -121,6 +121,8 @@ bench: release
 	@command -v /usr/bin/time >/dev/null 2>&1 || { echo "installing time"; (apt-get update -qq && apt-get install -y -qq time) >/dev/null; }
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --no-progress $(BENCH_FLAGS)
 	Benchmarks/memory.sh
+	cd Benchmarks && $(SWIFT) build -c release --product shadowgate-profile
+	Benchmarks/workers.sh
 
 clean:
 	rm -rf .build Benchmarks/.build reports/*.sqlite* reports/*.jsonl reports/latest reports/[0-9]*

@@ -31,7 +31,7 @@ PROFILE="${SHADOWGATE_PROFILE:-$ROOT/Benchmarks/.build/release/shadowgate-profil
 RUNS="${RUNS:-5}"
 LENGTH="${LENGTH:-50}"
 TRIVIAL_SCENARIOS="${TRIVIAL_SCENARIOS:-2000}"   # x 50 = 100,000 commands
-REF_SCENARIOS="${REF_SCENARIOS:-4000}"           # x 50 = 200,000 commands
+REF_SCENARIOS="${REF_SCENARIOS:-2000}"           # x 50 = 100,000 commands (the Python worker is slow)
 LMS_SEED="${LMS_SEED:-20261125}"
 LMS_COUNT="${LMS_COUNT:-3000}"
 PAIRS="${PAIRS:-1 2}"

@@ -280,14 +280,18 @@ final class WorkerSession: SideSession {
     /// Writes requests ahead while fewer than `window` are unanswered.
     private func pump() throws(WorkerBroken) {
         guard let connection else { return }
+        // Every request the window allows goes out in one write, so the worker is woken once per batch.
+        var lines = ""
         while sent < requests.count && sent - received < side.options.window {
             let id = connection.nextId
             connection.nextId += 1
             ids[sent] = id
-            try connection.send(WorkerProtocol.apply(requests[sent], id: id),
-                                deadline: Date().addingTimeInterval(side.options.deadline))
+            if !lines.isEmpty { lines += "\n" }
+            lines += WorkerProtocol.apply(requests[sent], id: id).jsonText
             sent += 1
         }
+        guard !lines.isEmpty else { return }
+        try connection.process.send(lines, deadline: Date().addingTimeInterval(side.options.deadline))
     }
 
     private func pumpOrRecover() throws {

@@ -124,6 +124,24 @@ public struct OutcomeComparator: Sendable {
         }
     }
 
+    /// The tree with every list under an `unordered` rule sorted as ``diff(_:_:)`` compares it, so a report shows
+    /// both sides in the order the comparison saw them.
+    public func canonical(_ value: JSONValue, path: [PathStep] = []) -> JSONValue {
+        guard !rules.unordered.isEmpty else { return value }
+        switch value {
+        case .object(let object):
+            var out: [String: JSONValue] = [:]
+            for (key, child) in object { out[key] = canonical(child, path: path + [.key(key)]) }
+            return .object(out)
+        case .array(let values):
+            var children = values.enumerated().map { canonical($1, path: path + [.index($0)]) }
+            if rules.unordered.contains(where: { $0.covers(path) }) { children.sort { $0.jsonText < $1.jsonText } }
+            return .array(children)
+        default:
+            return value
+        }
+    }
+
     /// Two values that are not both objects or both lists, at a path no ignore rule covers.
     func compareLeaf(_ a: JSONValue?, _ b: JSONValue?, _ path: [PathStep], _ out: inout [DiffEntry]) {
         if a == b { return }

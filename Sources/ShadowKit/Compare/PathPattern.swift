@@ -79,14 +79,24 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the pattern covers a rendered path such as `$.events[2].name`.
     public func covers(rendered path: String) -> Bool {
-        guard let parsed = PathPattern(path) else { return false }
-        let steps: [PathStep] = parsed.steps.compactMap {
-            switch $0 {
-            case .key(let key): .key(key)
-            case .index(let index): .index(index)
-            case .anyKey, .anyIndex: nil
+        PathStep.parse(path).map(covers) ?? false
+    }
+}
+
+extension PathStep {
+    /// The steps of a concrete rendered path (`$.events[2].name`, as ``renderPath(_:)`` writes it); `nil` for
+    /// a pattern with wildcards or text that is not a path. The one parser of paths, through ``PathPattern``.
+    public static func parse(_ rendered: String) -> [PathStep]? {
+        guard let pattern = PathPattern(rendered) else { return nil }
+        var steps: [PathStep] = []
+        steps.reserveCapacity(pattern.steps.count)
+        for step in pattern.steps {
+            switch step {
+            case .key(let key): steps.append(.key(key))
+            case .index(let index): steps.append(.index(index))
+            case .anyKey, .anyIndex: return nil
             }
         }
-        return steps.count == parsed.steps.count && covers(steps)
+        return steps
     }
 }

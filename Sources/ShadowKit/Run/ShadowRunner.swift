@@ -397,14 +397,18 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             observe?(input, controlResult, candidateResult)
             result.commands += 1
+            // A subject's failure either stops the run (bad input, an unavailable subject) or abandons the command.
+            // Checked without building anything per command: failures are rare.
             var abandoned = false
-            for case .failure(let error) in [controlResult, candidateResult] {
-                guard let failure = error as? SubjectFailure else { continue }
-                if case .abandoned = failure {
-                    abandoned = true
-                } else {
-                    result.fatal = Self.fatal(failure, scenario, input) ?? failure
-                    return nil
+            let failures = (Self.subjectFailure(controlResult), Self.subjectFailure(candidateResult))
+            if failures.0 != nil || failures.1 != nil {
+                for failure in [failures.0, failures.1].compactMap({ $0 }) {
+                    if case .abandoned = failure {
+                        abandoned = true
+                    } else {
+                        result.fatal = Self.fatal(failure, scenario, input) ?? failure
+                        return nil
+                    }
                 }
             }
             guard let feature = subject.feature(of: input.command), let index = featureIndex[feature] else { continue }
@@ -451,6 +455,11 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         result.scenarios += 1
         result.scenarioSeconds += clock.now - start
+        return nil
+    }
+
+    static func subjectFailure(_ result: Result<Subject.Outcome, any Error>) -> SubjectFailure? {
+        if case .failure(let error) = result { return error as? SubjectFailure }
         return nil
     }
 

@@ -127,6 +127,12 @@ extension JSONValue {
     /// Writes a JSON string literal with the escapes RFC 8259 requires.
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most strings (keys, ops, codes) need no escaping: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -220,8 +220,10 @@ public enum ReportBuilder {
         let file = redactor.redactText(row.file)
         let replay = ReplayCommand.text(tool: options.toolName, file: file, scenario: scenario, upto: row.seq)
         let lines = (context?.lines ?? []).map { redactor.redact($0) }
-        let control = OutcomeTrees.canonical(OutcomeTrees.parse(row.controlOutcome), unordered: options.unorderedPaths)
-        let candidate = OutcomeTrees.canonical(OutcomeTrees.parse(row.candidateOutcome), unordered: options.unorderedPaths)
+        // The comparator's own canonical order for unordered lists, so both sides read as they were compared.
+        let comparator = OutcomeComparator(rules: ComparatorRules(unordered: options.unorderedPaths))
+        let control = comparator.canonical(OutcomeTrees.parse(row.controlOutcome))
+        let candidate = comparator.canonical(OutcomeTrees.parse(row.candidateOutcome))
         var stored: [String: (control: JSONValue, candidate: JSONValue)] = [:]
         if case .array(let entries) = OutcomeTrees.parse(row.diff) {
             for case .object(let entry) in entries {
@@ -236,8 +238,9 @@ public enum ReportBuilder {
         // The store writes an absent side as null; the outcome tree tells absent from null.
         let resolved = paths.map { path -> (String, JSONValue?, JSONValue?) in
             let fallback = stored[path]
-            let left = OutcomeTrees.value(at: path, in: control) ?? (fallback?.control == .null ? nil : fallback?.control)
-            let right = OutcomeTrees.value(at: path, in: candidate) ?? (fallback?.candidate == .null ? nil : fallback?.candidate)
+            let steps = PathStep.parse(path)
+            let left = steps.flatMap { control.value(at: $0[...]) } ?? (fallback?.control == .null ? nil : fallback?.control)
+            let right = steps.flatMap { candidate.value(at: $0[...]) } ?? (fallback?.candidate == .null ? nil : fallback?.candidate)
             return (path, left, right)
         }
         let redactedControl = redactor.redact(control)
@@ -274,67 +277,5 @@ public enum ReplayCommand {
 enum OutcomeTrees {
     static func parse(_ text: String) -> JSONValue {
         (try? JSONValue.parse(Array(text.utf8))) ?? .string(text)
-    }
-
-    /// Sorts arrays under unordered paths by their JSON text, exactly as the comparator did.
-    static func canonical(_ value: JSONValue, unordered: [PathPattern], path: [PathStep] = []) -> JSONValue {
-        guard !unordered.isEmpty else { return value }
-        switch value {
-        case .object(let object):
-            var out: [String: JSONValue] = [:]
-            for (key, child) in object { out[key] = canonical(child, unordered: unordered, path: path + [.key(key)]) }
-            return .object(out)
-        case .array(let values):
-            var children = values.enumerated().map { canonical($1, unordered: unordered, path: path + [.index($0)]) }
-            if unordered.contains(where: { $0.covers(path) }) { children.sort { $0.jsonText < $1.jsonText } }
-            return .array(children)
-        default:
-            return value
-        }
-    }
-
-    /// The value at `$.a.b[2]`, or nil when the path does not exist.
-    static func value(at path: String, in root: JSONValue) -> JSONValue? {
-        guard let steps = steps(path) else { return nil }
-        var current = root
-        for step in steps {
-            switch (step, current) {
-            case (.key(let key), .object(let object)):
-                guard let next = object[key] else { return nil }
-                current = next
-            case (.index(let index), .array(let array)):
-                guard array.indices.contains(index) else { return nil }
-                current = array[index]
-            default:
-                return nil
-            }
-        }
-        return current
-    }
-
-    /// `$.a.b[2]` → [.key(a), .key(b), .index(2)]; nil when it is not such a path.
-    static func steps(_ path: String) -> [PathStep]? {
-        var rest = Substring(path)
-        guard rest.first == "$" else { return nil }
-        rest = rest.dropFirst()
-        var steps: [PathStep] = []
-        while let first = rest.first {
-            if first == "." {
-                rest = rest.dropFirst()
-                let end = rest.firstIndex(where: { $0 == "." || $0 == "[" }) ?? rest.endIndex
-                guard end > rest.startIndex else { return nil }
-                steps.append(.key(String(rest[..<end])))
-                rest = rest[end...]
-            } else if first == "[" {
-                guard let close = rest.firstIndex(of: "]"), let index = Int(rest[rest.index(after: rest.startIndex)..<close]) else {
-                    return nil
-                }
-                steps.append(.index(index))
-                rest = rest[rest.index(after: close)...]
-            } else {
-                return nil
-            }
-        }
-        return steps
     }
 }

@@ -240,7 +240,7 @@ private struct ShrinkSession<Subject: ShadowSubject> {
     }
 
     /// Tries line `index` with the value at `path` replaced (or removed when `replacement` is `nil`).
-    mutating func attempt(line index: Int, path: [JSONPathStep], _ replacement: JSONValue?) -> Bool {
+    mutating func attempt(line index: Int, path: [PathStep], _ replacement: JSONValue?) -> Bool {
         guard let root = tree(index), case .object(let fields)? = root.replacing(at: path[...], with: replacement)
         else { return false }
         var candidate = current
@@ -257,7 +257,7 @@ private struct ShrinkSession<Subject: ShadowSubject> {
     }
 
     /// Identifier leaves (integers in id-like fields) of the whole scenario, in a stable order.
-    func idLeaves() -> [(line: Int, path: [JSONPathStep], family: String, value: Int)] {
+    func idLeaves() -> [(line: Int, path: [PathStep], family: String, value: Int)] {
         current.indices.flatMap { index in
             JSONValue.object(current[index].fields).leaves().compactMap { leaf in
                 guard case .int(let value) = leaf.value, let family = leaf.path.fieldName,
@@ -298,7 +298,7 @@ private struct ShrinkSession<Subject: ShadowSubject> {
     }
 
     /// Simplifies the value at `path` of line `index` and everything below it.
-    mutating func simplify(line index: Int, path: [JSONPathStep]) {
+    mutating func simplify(line index: Int, path: [PathStep]) {
         guard !shouldStop, let value = tree(index)?.value(at: path[...]) else { return }
         switch value {
         case .object(let object):
@@ -335,7 +335,7 @@ private struct ShrinkSession<Subject: ShadowSubject> {
     }
 
     /// Tries 0, then bisects between 0 and the value for the smallest magnitude that keeps the signature.
-    mutating func simplify(integer number: Int, line index: Int, path: [JSONPathStep]) {
+    mutating func simplify(integer number: Int, line index: Int, path: [PathStep]) {
         guard number != 0, !attempt(line: index, path: path, .int(0)) else { return }
         var lost = 0
         var kept = number
@@ -346,7 +346,7 @@ private struct ShrinkSession<Subject: ShadowSubject> {
     }
 
     /// Tries the empty string, then one character, then halves, while a shorter string keeps the signature.
-    mutating func simplify(string text: String, line index: Int, path: [JSONPathStep]) {
+    mutating func simplify(string text: String, line index: Int, path: [PathStep]) {
         var text = text
         while !text.isEmpty, !shouldStop {
             let shorter = ["", String(text.prefix(1)), String(text.prefix(text.count / 2))]

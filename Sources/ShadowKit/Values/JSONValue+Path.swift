@@ -1,15 +1,8 @@
 import Foundation
-import ShadowKit
-
-/// One step into a JSON tree: an object key or an array index.
-enum JSONPathStep: Hashable, Sendable {
-    case key(String)
-    case index(Int)
-}
 
 extension JSONValue {
     /// The value at `path`, or `nil` when the path does not exist.
-    func value(at path: ArraySlice<JSONPathStep>) -> JSONValue? {
+    package func value(at path: ArraySlice<PathStep>) -> JSONValue? {
         guard let step = path.first else { return self }
         switch (self, step) {
         case (.object(let object), .key(let key)):
@@ -23,7 +16,7 @@ extension JSONValue {
 
     /// This tree with the value at `path` replaced, or removed when `replacement` is `nil`.
     /// `nil` when the path does not exist.
-    func replacing(at path: ArraySlice<JSONPathStep>, with replacement: JSONValue?) -> JSONValue? {
+    package func replacing(at path: ArraySlice<PathStep>, with replacement: JSONValue?) -> JSONValue? {
         guard let step = path.first else { return replacement }
         switch (self, step) {
         case (.object(var object), .key(let key)):
@@ -50,7 +43,7 @@ extension JSONValue {
     }
 
     /// Every leaf (number, string, boolean, null) with its path, objects in sorted key order: a stable walk.
-    func leaves(prefix: [JSONPathStep] = []) -> [(path: [JSONPathStep], value: JSONValue)] {
+    package func leaves(prefix: [PathStep] = []) -> [(path: [PathStep], value: JSONValue)] {
         switch self {
         case .object(let object):
             return object.keys.sorted().flatMap { key in
@@ -64,9 +57,9 @@ extension JSONValue {
     }
 }
 
-extension Array where Element == JSONPathStep {
+extension Array where Element == PathStep {
     /// The nearest object key on the path: the field name a leaf belongs to (`weights` for `weights[2]`).
-    var fieldName: String? {
+    package var fieldName: String? {
         for step in reversed() {
             if case .key(let key) = step { return key }
         }
