@@ -362,7 +362,7 @@ final class WorkerSession: SideSession {
                 + "scenario \(scenario) (--rebuild-limit), so its world could not be rebuilt: \(broken.reason)"
             return
         }
-        do {
+        do throws(WorkerBroken) {
             guard let connection else { return }
             try reset(connection)
             var pending: [(id: Int, seq: Int)] = []
@@ -375,7 +375,7 @@ final class WorkerSession: SideSession {
                 if pending.count >= side.options.window { try drain(&pending, connection) }
             }
             try drain(&pending, connection)
-        } catch let again as WorkerBroken {
+        } catch let again {
             abandoned = "the \(side.role) worker's world could not be rebuilt after \(broken.reason): \(again.reason)"
             connection?.process.terminate()
             connection = nil

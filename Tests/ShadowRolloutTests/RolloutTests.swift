@@ -416,7 +416,7 @@ enum RolloutFixtures {
     @Test func theSharedPilotListNeverMovesAFrozenFeature() throws {
         let store = try Fixtures.memoryStore(schemas: [RolloutTables.schema])
         try RolloutFixtures.passingRun(store)
-        try store.freeze(feature: "progress_service", at: RolloutFixtures.now, actor: "ana", reason: "incident 7")
+        _ = try store.freeze(feature: "progress_service", at: RolloutFixtures.now, actor: "ana", reason: "incident 7")
         let report = try RolloutFixtures.engine(store).advance(feature: "enrollment_service", envPath: envPath)
         #expect(report.outcome == .frozen)
         #expect(report.exitCode == 1)
