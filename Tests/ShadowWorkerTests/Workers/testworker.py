@@ -45,95 +45,11 @@ import sys
 import time
 import uuid
 
-OPS = {
-    "account.open": "account_lifecycle", "account.close": "account_lifecycle",
-    "account.deposit": "ledger", "account.withdraw": "ledger", "clock.advance": None,
-}
-FIELDS = {
-    "account.open": {"accountId": int, "owner": str}, "account.close": {"accountId": int},
-    "account.deposit": {"accountId": int, "amount": int}, "account.withdraw": {"accountId": int, "amount": int},
-    "clock.advance": {"seconds": int},
-}
+# The toy bank itself is the reference worker's (examples/python-worker/worker.py): this file only adds the faults.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "examples", "python-worker"))
+from worker import FIELDS, OPS, Bank, InvalidCommand, accepted, event, rejected  # noqa: E402,F401
 
 
-class InvalidCommand(Exception):
-    """The command is malformed for this worker: answered `invalid`."""
-
-
-# ---------------------------------------------------------------------------------------------- the domain
-class Bank:
-    def __init__(self, mode):
-        self.mode = mode
-        self.accounts = {}
-        self.next_job = 1
-
-    def apply(self, op, fields, now):
-        for name in fields:
-            if name not in FIELDS[op]:
-                raise InvalidCommand(f'unknown field "{name}" for {op}')
-        for name, kind in FIELDS[op].items():
-            if name not in fields:
-                raise InvalidCommand(f'missing field "{name}" for {op}')
-            if kind is int and type(fields[name]) is float and fields[name].is_integer():
-                fields[name] = int(fields[name])
-            if type(fields[name]) is not kind:
-                raise InvalidCommand(f'field "{name}" of {op} must be {"an integer" if kind is int else "a string"}')
-        if op == "clock.advance":
-            if fields["seconds"] < 0:
-                raise InvalidCommand('field "seconds" of clock.advance must not be negative')
-            return accepted()
-        aid = fields["accountId"]
-        account = self.accounts.get(aid)
-        if op == "account.open":
-            if account is not None:
-                return rejected("account_exists", f"account {aid} already exists")
-            account = self.accounts[aid] = {"owner": fields["owner"], "status": "open", "balance": 0}
-            return accepted(aid, account, event("account.opened", aid, now, owner=fields["owner"]))
-        if account is None:
-            return rejected("account_not_found", f"account {aid} does not exist")
-        if op == "account.close":
-            if account["status"] != "open":
-                return rejected("invalid_transition", f"cannot move account {aid} from {account['status']} to closed")
-            account["status"] = "closed"
-            job = {"id": self.next_job, "listener": "SendClosingStatement", "event": "account.closed",
-                   "status": "processed"}
-            self.next_job += 1
-            return accepted(aid, account, event("account.closed", aid, now),
-                            transitions=[{"entity": "account", "id": str(aid), "from": "open", "to": "closed"}],
-                            jobs=[job])
-        amount = fields["amount"]
-        if account["status"] != "open":
-            return rejected("account_closed", f"account {aid} is closed")
-        if amount <= 0:
-            return rejected("invalid_amount", f"amount must be positive, got {amount}")
-        if op == "account.deposit":
-            account["balance"] += amount
-            return accepted(aid, account, event("account.deposited", aid, now, amount=amount))
-        if self.mode == "modern" and amount > account["balance"]:
-            return rejected("insufficient_funds", f"account {aid} holds {account['balance']}, cannot withdraw {amount}")
-        account["balance"] -= amount
-        return accepted(aid, account, event("account.withdrawn", aid, now, amount=amount))
-
-
-def event(name, aid, now, **payload):
-    return {"name": name, "payload": {"accountId": aid, "at": now, **payload}}
-
-
-def accepted(aid=None, account=None, ev=None, transitions=(), jobs=()):
-    outcome = {"status": "accepted", "transitions": list(transitions), "snapshot": [],
-               "events": [ev] if ev else [], "jobs": list(jobs)}
-    if account is not None:
-        outcome["value"] = {"balance": account["balance"]}
-        outcome["snapshot"] = [{"key": f"account:{aid}", "status": account["status"], "balance": account["balance"]}]
-    return outcome
-
-
-def rejected(code, message):
-    return {"status": "rejected", "errorCode": code, "transitions": [], "snapshot": [], "events": [], "jobs": [],
-            "message": message}
-
-
-# ------------------------------------------------------------------------------------------------ plumbing
 def parse_args():
     p = argparse.ArgumentParser(description="configurable ShadowGate test worker (see the module docstring)")
     p.add_argument("--mode", choices=("legacy", "modern"), default="legacy")
