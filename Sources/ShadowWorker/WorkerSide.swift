@@ -62,14 +62,20 @@ public final class WorkerSide: SubjectSide, @unchecked Sendable {
         self.options = options
         var connections: [WorkerConnection] = []
         var first: SideInfo?
-        for _ in 0..<max(1, count) {
-            let connection = try WorkerConnection.start(command, role: role, options: options)
-            if let first, first != connection.info {
-                throw WorkerStartError(role: role, command: command.command,
-                                       reason: "described itself differently in two processes", stderrTail: "")
+        do throws(WorkerStartError) {
+            for _ in 0..<max(1, count) {
+                let connection = try WorkerConnection.start(command, role: role, options: options)
+                connections.append(connection)
+                if let first, first != connection.info {
+                    throw WorkerStartError(role: role, command: command.command,
+                                           reason: "described itself differently in two processes", stderrTail: "")
+                }
+                first = connection.info
             }
-            first = connection.info
-            connections.append(connection)
+        } catch {
+            // The workers that did start are stopped, not left to the end of the process.
+            for connection in connections { connection.process.terminate() }
+            throw error
         }
         info = connections[0].info
         idle.withLock { $0 = connections }
