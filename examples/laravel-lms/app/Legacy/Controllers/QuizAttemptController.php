@@ -46,8 +46,7 @@ class QuizAttemptController extends LegacyController
 
     public function submit(int $attemptId, array $answers): Outcome
     {
-        $attempt = Attempt::find($attemptId);
-        $quiz = $attempt ? Quiz::find($attempt->quiz_id) : null;
+        [$attempt, $quiz] = $this->attemptWithQuiz($attemptId);
         if (!$quiz) {
             return Outcome::rejected('not_found');
         }
@@ -66,8 +65,7 @@ class QuizAttemptController extends LegacyController
 
     public function abandon(int $attemptId): Outcome
     {
-        $attempt = Attempt::find($attemptId);
-        $quiz = $attempt ? Quiz::find($attempt->quiz_id) : null;
+        [$attempt, $quiz] = $this->attemptWithQuiz($attemptId);
         if (!$quiz) {
             return Outcome::rejected('not_found');
         }
@@ -83,8 +81,7 @@ class QuizAttemptController extends LegacyController
 
     public function grade(int $attemptId): Outcome
     {
-        $attempt = Attempt::find($attemptId);
-        $quiz = $attempt ? Quiz::find($attempt->quiz_id) : null;
+        [$attempt, $quiz] = $this->attemptWithQuiz($attemptId);
         if (!$quiz) {
             return Outcome::rejected('not_found');
         }
@@ -120,5 +117,12 @@ class QuizAttemptController extends LegacyController
     {
         return ['courseId' => $quiz->course_id, 'userId' => $attempt->user_id, 'quizId' => $attempt->quiz_id,
                 'attemptId' => $attempt->id];
+    }
+
+    /** The attempt and its quiz, each null when missing (the old controllers looked both up inline). */
+    private function attemptWithQuiz(int $attemptId): array
+    {
+        $attempt = Attempt::find($attemptId);
+        return [$attempt, $attempt ? Quiz::find($attempt->quiz_id) : null];
     }
 }
