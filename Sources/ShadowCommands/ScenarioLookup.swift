@@ -29,21 +29,11 @@ extension GeneratedTrafficSubject {
     func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioInput<Command>? {
         if let seed {
             guard let scenario = GeneratedSource.scenario(id: id, seed: seed) else { return nil }
-            var source = MappedSource(SingleScenario(scenario), transform: command)
+            var source = MappedSource(ScenarioList([scenario]), transform: command)
             return try source.nextScenario()
         }
         var reader = try ScenarioReader(path: file ?? "", subject: self)
         return try reader.scenario(withID: id)
-    }
-}
-
-/// One scenario as a source.
-struct SingleScenario<Command: Sendable>: ScenarioSource {
-    var scenario: ScenarioInput<Command>?
-    init(_ scenario: ScenarioInput<Command>) { self.scenario = scenario }
-    mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
-        defer { scenario = nil }
-        return scenario
     }
 }
 

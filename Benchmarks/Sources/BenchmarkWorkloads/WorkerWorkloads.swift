@@ -34,19 +34,8 @@ public enum WorkerCorpus {
     }
 }
 
-/// Scenarios from memory, in order, for any subject.
-public struct MemorySource<Command: Sendable>: ScenarioSource {
-    private let scenarios: [ScenarioInput<Command>]
-    private var next = 0
-
-    public init(_ scenarios: [ScenarioInput<Command>]) { self.scenarios = scenarios }
-
-    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
-        guard next < scenarios.count else { return nil }
-        defer { next += 1 }
-        return scenarios[next]
-    }
-}
+/// Scenarios from memory, in order, for any subject: the engine's list.
+public typealias MemorySource = ScenarioList
 
 /// The workers and the transport, nothing else: per scenario a session on each side, `begin` with every request
 /// (the scenario clock advanced as the runner advances it), then `applyNext` on both sides for each command, in

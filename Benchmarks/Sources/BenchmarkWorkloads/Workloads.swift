@@ -62,19 +62,7 @@ public enum Corpus {
 }
 
 /// Scenarios from memory, in order: keeps generation out of the timed region of the full run.
-public struct ArraySource: ScenarioSource {
-    public typealias Command = LMSCommand
-    private let scenarios: [ScenarioInput<LMSCommand>]
-    private var next = 0
-
-    public init(_ scenarios: [ScenarioInput<LMSCommand>]) { self.scenarios = scenarios }
-
-    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<LMSCommand>? {
-        guard next < scenarios.count else { return nil }
-        defer { next += 1 }
-        return scenarios[next]
-    }
-}
+public typealias ArraySource = ScenarioList<LMSCommand>
 
 /// A sink that only counts what it is given: the runner's cost without the store.
 public struct CountingSink: RunSink {

@@ -69,3 +69,17 @@ public struct MappedSource<Base: ScenarioSource, Command: Sendable>: ScenarioSou
         return mapped
     }
 }
+
+/// Scenarios already in memory, handed out in order (one scenario to replay, a corpus decoded before timing).
+public struct ScenarioList<Command: Sendable>: ScenarioSource {
+    private let scenarios: [ScenarioInput<Command>]
+    private var next = 0
+
+    public init(_ scenarios: [ScenarioInput<Command>]) { self.scenarios = scenarios }
+
+    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
+        guard next < scenarios.count else { return nil }
+        defer { next += 1 }
+        return scenarios[next]
+    }
+}
