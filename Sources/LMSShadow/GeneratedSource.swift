@@ -48,7 +48,15 @@ public struct GeneratedSource: ScenarioSource {
             InputCommand(seq: offset + 1, at: start + Double(timed.offset), op: timed.command.op.rawValue,
                          line: 0, command: timed.command)
         }
-        return ScenarioInput(id: scenario.id, file: file, ordinal: index, commands: commands)
+        var input = ScenarioInput(id: scenario.id, file: file, ordinal: index, commands: commands)
+        input.synthetic = true
+        return input
+    }
+
+    /// The header `generate` writes first: the file holds generated traffic (its clock is not real time).
+    public static func header(seed: UInt64, count: Int) -> CorpusHeader {
+        CorpusHeader(traffic: .generated, details: ["generator": .string("lms"), "seed": seed <= UInt64(Int.max) ? .int(Int(seed)) : .string("\(seed)"),
+                                                    "count": .int(count)])
     }
 
     /// Scenario lines of generated scenario `index`, as `generate` writes them.

@@ -67,6 +67,11 @@ public struct LMSSubject: ShadowSubject {
         outcome.status == .rejected ? outcome.errorCode ?? "rejected" : nil
     }
 
+    /// Worlds are values in this process: a second control world can be timed beside the first (A/A).
+    public var timesControlTwice: Bool { true }
+
+    public func failedJobCount(_ outcome: LMS.Outcome) -> Int { outcome.jobs.count { $0.status == .failed } }
+
     public func records(_ outcome: LMS.Outcome) -> SideEffectRecords {
         var records = SideEffectRecords()
         if !outcome.events.isEmpty {

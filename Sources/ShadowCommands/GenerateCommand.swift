@@ -34,6 +34,7 @@ struct GenerateCommand: ParsableCommand {
         let generator = TrafficGenerator(seed: seed, profile: profile)
         var writer = try ScenarioWriter(path: out)
         var commands = 0
+        try writer.write(GeneratedSource.header(seed: seed, count: count))
         for index in 0..<count {
             for line in GeneratedSource.lines(generator.scenario(index), index: index) {
                 try writer.write(line)

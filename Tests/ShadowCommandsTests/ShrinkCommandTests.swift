@@ -61,7 +61,7 @@ struct ShrinkCommandTests {
         // The corpus copy is named after the signature, inside the file too, so ids are unique across the corpus.
         let written = String(decoding: try directory.read(saved), as: UTF8.self)
         #expect(String(decoding: try directory.read("min.jsonl"), as: UTF8.self) == lines.map { $0 + "\n" }.joined())
-        #expect(written == lines.map {
+        #expect(written == "{\"corpus\":\"generated\",\"origin\":\"shrink\"}\n" + lines.map {
             $0.replacingOccurrences(of: "\"planted-min\"", with: "\"regression-\(signature.id)\"") + "\n"
         }.joined())
         let metadata = try RegressionCorpus.metadata(at: directory.file("scenarios/regressions/\(signature.id).meta.json"))

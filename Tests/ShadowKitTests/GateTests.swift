@@ -20,11 +20,18 @@ import Testing
         try GateEvaluator(table: CriteriaTable.parse(text, file: "criteria.md"), coverage: coverage)
     }
 
-    static func run(_ counts: FeatureCounts, status: RunStatus = .complete, hours: Double = 10,
-                    control: LatencySummary? = nil, candidate: LatencySummary? = nil) -> StoredRun {
-        StoredRun(id: 7, status: status, error: status == .aborted ? "bad.jsonl:3: unknown op" : nil,
-                  scenarioSeconds: hours * 3600, features: ["f": counts], featureOrder: ["f"],
-                  controlLatency: control.map { ["f": $0] } ?? [:], candidateLatency: candidate.map { ["f": $0] } ?? [:])
+    /// A run over `hours` of recorded traffic (and `generated` commands of generated traffic); latency with an
+    /// A/A timing of the control at `noise` × (both halves at the control's own times when `noise` is 1).
+    static func run(_ counts: FeatureCounts, status: RunStatus = .complete, hours: Double = 10, generated: Int = 0,
+                    control: LatencySummary? = nil, candidate: LatencySummary? = nil, noise: Double? = 1) -> StoredRun {
+        let repeated = control.flatMap { control in
+            noise.map { RepeatTiming(first: control, second: latency(control.p95 * $0, count: control.count)) }
+        }
+        return StoredRun(id: 7, status: status, error: status == .aborted ? "bad.jsonl:3: unknown op" : nil,
+                         scenarioSeconds: hours * 3600 * 50, trafficSeconds: hours * 3600, syntheticCommands: generated,
+                         features: ["f": counts], featureOrder: ["f"],
+                         controlLatency: control.map { ["f": $0] } ?? [:], candidateLatency: candidate.map { ["f": $0] } ?? [:],
+                         repeatLatency: repeated.map { ["f": $0] } ?? [:])
     }
 
     static func counts(comparisons: Int, mismatches: Int = 0, errors: Int = 0, transitions: Int = 0,

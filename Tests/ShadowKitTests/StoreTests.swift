@@ -221,9 +221,9 @@ import Testing
         #expect(stored.controlLatency["grading_service"]?.count == totals.latency["grading_service"]?.count)
         #expect(try store.run(id: nil)?.id == runId)
 
-        // Latency: one row per side for every feature that has timings.
+        // Latency: one row per side for every feature that has timings, two more where the control was timed twice.
         let latency = try Self.rows(store, "SELECT * FROM latency WHERE run_id = ?", [runId])
-        #expect(latency.count == totals.latency.count * 2)
+        #expect(latency.count == totals.latency.count * 2 + totals.repeatLatency.count * 2)
         for row in latency {
             let p50: Double = row["p50_ns"], p95: Double = row["p95_ns"], max: Double = row["max_ns"]
             #expect(p50 > 0 && p50 <= p95 && p95 <= max)

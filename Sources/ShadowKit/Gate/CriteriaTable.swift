@@ -45,8 +45,9 @@ public enum CriterionTarget: Sendable, Equatable, Codable, CustomStringConvertib
     case below(Double)
     /// "<= 0.1%", "≤ 0.1%".
     case atMost(Double)
-    /// "< 1/hour", "< 2/h", "< 0.5 per hour".
-    case ratePerHourBelow(Double)
+    /// "< 1/hour", "< 2/h", "< 0.5 per hour"; with the production rate generated traffic is measured at:
+    /// "< 1/hour at 50,000 commands/hour" (generated traffic has no real hours of its own).
+    case ratePerHourBelow(Double, commandsPerHour: Double? = nil)
     /// "0": not a single occurrence.
     case zero
     /// "No regression", optionally with an explicit margin: "No regression (5%)", "No regression (±5%)".
@@ -73,7 +74,8 @@ public enum CriterionTarget: Sendable, Equatable, Codable, CustomStringConvertib
         case .atLeast(let value): "≥ \(CriteriaText.percent(value))"
         case .below(let value): "< \(CriteriaText.percent(value))"
         case .atMost(let value): "≤ \(CriteriaText.percent(value))"
-        case .ratePerHourBelow(let value): "< \(CriteriaText.number(value))/hour"
+        case .ratePerHourBelow(let value, let rate):
+            "< \(CriteriaText.number(value))/hour" + (rate.map { " at \(CriteriaText.number($0)) commands/hour" } ?? "")
         case .zero: "0"
         case .noRegression(let margin): "No regression (\(CriteriaText.percent(margin)))"
         case .noIncrease: "No increase"
@@ -391,6 +393,11 @@ enum CriteriaText {
         }
         if text.hasPrefix("<") {
             let rest = text.dropFirst()
+            if let at = rest.range(of: " at ") {
+                guard let limit = parseRatePerHour(rest[..<at.lowerBound]),
+                      let production = parseCommandsPerHour(rest[at.upperBound...]), production > 0 else { return nil }
+                return .ratePerHourBelow(limit, commandsPerHour: production)
+            }
             if let rate = parseRatePerHour(rest) { return .ratePerHourBelow(rate) }
             return parseAmount(rest).map { .below($0) }
         }
@@ -417,6 +424,19 @@ enum CriteriaText {
             .replacingOccurrences(of: "/ ", with: "/")
         for unit in ["per hour", "/hour", "/hr", "/h"] where trimmed.hasSuffix(unit) {
             return parseNumber(trimmed.dropLast(unit.count))
+        }
+        return nil
+    }
+
+    /// "50,000 commands/hour", "50000 commands per hour", "1200 cmd/h" → the number.
+    private static func parseCommandsPerHour(_ text: Substring) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for noun in ["commands", "command", "cmds", "cmd"] {
+            guard let range = trimmed.range(of: " " + noun) else { continue }
+            let number = trimmed[..<range.lowerBound].replacingOccurrences(of: ",", with: "")
+                .replacingOccurrences(of: "_", with: "")
+            guard parseRatePerHour(Substring(number + trimmed[range.upperBound...])) != nil else { return nil }
+            return parseNumber(Substring(number))
         }
         return nil
     }

@@ -185,7 +185,7 @@ public struct GateEvaluator: Sendable {
         case .errorRate:
             return rate(row, failures: counts.candidateErrors, trials: counts.comparisons, what: "candidate errors")
         case .failedJobs:
-            return failedJobs(row, events: counts.failedJobs, seconds: run.scenarioSeconds)
+            return failedJobs(row, events: counts.failedJobs, control: counts.controlFailedJobs, run: run)
         case .stateTransitionErrors:
             guard counts.comparisons > 0 else {
                 return result(row, "0 of 0", nil, .inconclusive, "no comparisons for this feature")
@@ -196,7 +196,8 @@ public struct GateEvaluator: Sendable {
             }
             return result(row, "0", nil, .pass, "no refused transitions in \(Format.count(counts.comparisons)) comparisons")
         case .responseTime:
-            return responseTime(row, control: run.controlLatency[feature], candidate: run.candidateLatency[feature])
+            return responseTime(row, control: run.controlLatency[feature], candidate: run.candidateLatency[feature],
+                                repeated: run.repeatLatency[feature])
         case .testCoverage:
             guard let coverage else {
                 return result(row, "-", nil, .notMeasured, "no coverage export given (--coverage FILE)")
@@ -243,30 +244,44 @@ public struct GateEvaluator: Sendable {
         return result(row, measured, bound, .inconclusive, "upper bound \(bound) cannot get below \(row.targetText)")
     }
 
-    private func failedJobs(_ row: CriteriaRow, events: Int, seconds: Double) -> CriterionResult {
-        let hours = seconds / 3600
-        guard hours > 0 else { return result(row, "\(events) in 0 h", nil, .inconclusive, "the run covered no scenario time") }
-        let measured = String(format: "%d in %.1f h (%.2f/h)", events, hours, Double(events) / hours)
+    private func failedJobs(_ row: CriteriaRow, events: Int, control: Int, run: StoredRun) -> CriterionResult {
         if case .zero = row.target {
+            let measured = "\(events) (control \(control))"
             return events == 0
                 ? result(row, measured, nil, .pass, "no failed jobs")
-                : result(row, measured, nil, .fail, "\(events) failed job(s); the target is none")
+                : result(row, measured, nil, .fail, "\(events) failed job(s); the target is none (the control failed \(control))")
         }
-        guard case .ratePerHourBelow(let limit) = row.target else {
-            return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
+        guard case .ratePerHourBelow(let limit, let commandsPerHour) = row.target else {
+            return result(row, "\(events)", nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
         }
+        let traffic: TrafficHours
+        switch TrafficHours.of(run, commandsPerHour: commandsPerHour) {
+        case .success(let hours): traffic = hours
+        case .failure(let missing): return result(row, "\(events) (control \(control))", nil, .inconclusive, missing.reason)
+        }
+        let hours = traffic.hours
+        guard hours > 0 else {
+            return result(row, "\(events) in 0 h", nil, .inconclusive, "the run covered no hours of traffic (\(traffic.how))")
+        }
+        let measured = String(format: "%d in %.1f h (%.2f/h; control %d, %.2f/h)", events, hours, Double(events) / hours,
+                              control, Double(control) / hours)
         let upper = Statistics.poissonUpper(events: events, confidence: confidence) / hours
         let bound = String(format: "%.3f/h", upper)
-        if upper < limit { return result(row, measured, bound, .pass, "95% upper bound \(bound) is below \(row.targetText)") }
+        if upper < limit {
+            return result(row, measured, bound, .pass, "95% upper bound \(bound) is below \(row.targetText) over \(traffic.how)")
+        }
         if Double(events) / hours >= limit {
-            return result(row, measured, bound, .fail, "\(events) failed jobs in \(String(format: "%.1f", hours)) h of scenario time breach \(row.targetText)")
+            return result(row, measured, bound, .fail,
+                          "\(events) failed jobs in \(String(format: "%.1f", hours)) h (\(traffic.how)) breach \(row.targetText); "
+                              + "the control failed \(control) on the same traffic")
         }
         let needed = Statistics.poissonUpper(events: events, confidence: confidence) / limit - hours
         return result(row, measured, bound, .inconclusive,
-                      String(format: "need about %.1f more hours of scenario time without failures", max(0, needed)))
+                      String(format: "need about %.1f more hours of traffic without failures (so far %@)", max(0, needed), traffic.how))
     }
 
-    private func responseTime(_ row: CriteriaRow, control: LatencySummary?, candidate: LatencySummary?) -> CriterionResult {
+    private func responseTime(_ row: CriteriaRow, control: LatencySummary?, candidate: LatencySummary?,
+                              repeated: RepeatTiming?) -> CriterionResult {
         guard case .noRegression(let margin) = row.target else {
             return result(row, "-", nil, .notMeasured, "target \(row.targetText) is not measured from shadow latency")
         }
@@ -288,9 +303,38 @@ public struct GateEvaluator: Sendable {
         let bound = String(format: "×%.2f", interval.upper)
         let limit = 1 + margin
         let ci = String(format: "p95 ratio ×%.2f, 95%% CI [×%.2f, ×%.2f]", interval.estimate, interval.lower, interval.upper)
-        if interval.upper <= limit { return result(row, measured, bound, .pass, "\(ci) within ×\(String(format: "%.2f", limit))") }
-        if interval.lower > limit { return result(row, measured, bound, .fail, "\(ci) is above ×\(String(format: "%.2f", limit))") }
-        return result(row, measured, bound, .inconclusive, "\(ci) straddles ×\(String(format: "%.2f", limit)); more samples needed")
+        // The control against itself (A/A) on this machine: how far apart two copies of the same code time. A
+        // verdict must clear that band on its side of the limit, so two runs of identical code cannot land on
+        // opposite sides of it.
+        guard let repeated, min(repeated.first.count, repeated.second.count) >= Self.minimumLatencySamples,
+              let noise = Self.timingNoise(repeated, confidence: confidence, seed: bootstrapSeed) else {
+            let timed = repeated.map { min($0.first.count, $0.second.count) } ?? 0
+            return result(row, measured, bound, .inconclusive,
+                          "\(ci), but this machine's timing noise is unmeasured: \(timed) commands of the control timed "
+                              + "twice (A/A), \(Self.minimumLatencySamples) needed (a worker subject needs --secondary)")
+        }
+        let band = String(format: "A/A noise ×%.2f", noise)
+        let passBelow = limit / noise
+        let failAbove = limit * noise
+        if interval.upper <= passBelow {
+            return result(row, measured, bound, .pass, "\(ci) within ×\(String(format: "%.2f", limit)) by more than the \(band)")
+        }
+        if interval.lower > failAbove {
+            return result(row, measured, bound, .fail, "\(ci) is above ×\(String(format: "%.2f", limit)) by more than the \(band)")
+        }
+        return result(row, measured, bound, .inconclusive,
+                      "\(ci) is within the \(band) of ×\(String(format: "%.2f", limit)) "
+                          + String(format: "(pass needs the CI below ×%.2f, fail above ×%.2f); timing cannot tell", passBelow, failAbove))
+    }
+
+    /// The factor (≥ 1) by which two timings of the same code may differ on this machine: the farther end of the
+    /// 95% interval of the A/A p95 ratio, taken both ways. `nil` without enough samples for a bootstrap.
+    static func timingNoise(_ repeated: RepeatTiming, confidence: Double, seed: UInt64) -> Double? {
+        guard let interval = Statistics.bootstrapQuantileRatio(control: repeated.first.weightedSamples,
+                                                               candidate: repeated.second.weightedSamples, quantile: 0.95,
+                                                               resamples: 2000, confidence: confidence, seed: seed),
+              interval.lower > 0 else { return nil }
+        return max(1, interval.upper, 1 / interval.lower)
     }
 }
 

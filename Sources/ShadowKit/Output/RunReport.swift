@@ -15,7 +15,8 @@ public struct RunReport: Sendable {
     }
 
     /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned, noise}`, `divergenceSignatures[]` of
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, controlFailedJobs, abandoned, noise}`,
+    /// `trafficSeconds` (the span of recorded traffic), `syntheticCommands` (generated commands), `divergenceSignatures[]` of
     /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
     public var json: JSONValue {
         var features: [String: JSONValue] = [:]
@@ -25,7 +26,7 @@ public struct RunReport: Sendable {
                 "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
                 "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
                 "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
-                "abandoned": .int(c.abandoned), "noise": .int(c.noise),
+                "abandoned": .int(c.abandoned), "noise": .int(c.noise), "controlFailedJobs": .int(c.controlFailedJobs),
             ])
         }
         let signatures = totals.signatures.map { s -> JSONValue in
@@ -33,6 +34,7 @@ public struct RunReport: Sendable {
                      "kind": .string(s.kind.rawValue), "count": .int(s.count)])
         }
         return .object(["runId": .int(Int(runId)), "status": .string(status.rawValue), "features": .object(features),
+                        "trafficSeconds": .double(totals.trafficSeconds), "syntheticCommands": .int(totals.syntheticCommands),
                         "divergenceSignatures": .array(signatures)])
     }
 

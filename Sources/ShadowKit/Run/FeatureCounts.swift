@@ -17,6 +17,8 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     public var stateTransitionErrors = 0
     /// Listener jobs that failed on the candidate side.
     public var failedJobs = 0
+    /// Listener jobs that failed on the control side, shown beside the candidate's.
+    public var controlFailedJobs = 0
     /// Commands the candidate refused with a domain rejection (not errors).
     public var candidateRejections = 0
     /// Commands that could not be compared because a side's world was lost (an external worker that could not
@@ -37,6 +39,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         controlErrors += other.controlErrors
         stateTransitionErrors += other.stateTransitionErrors
         failedJobs += other.failedJobs
+        controlFailedJobs += other.controlFailedJobs
         candidateRejections += other.candidateRejections
         abandoned += other.abandoned
         noise += other.noise
@@ -50,6 +53,9 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
 public struct LatencyPair: Sendable {
     public var control: Histogram<UInt64>
     public var candidate: Histogram<UInt64>
+    /// The control's times on the commands it was timed twice (A/A), and the second timings.
+    public var repeatFirst: Histogram<UInt64>?
+    public var repeatSecond: Histogram<UInt64>?
 
     public init() {
         control = LatencyPair.makeHistogram()
@@ -67,6 +73,37 @@ public struct LatencyPair: Sendable {
     public mutating func add(_ other: LatencyPair) {
         control.add(other.control)
         candidate.add(other.candidate)
+        if let first = other.repeatFirst, let second = other.repeatSecond {
+            if repeatFirst == nil { repeatFirst = LatencyPair.makeHistogram() }
+            if repeatSecond == nil { repeatSecond = LatencyPair.makeHistogram() }
+            repeatFirst?.add(first)
+            repeatSecond?.add(second)
+        }
+    }
+
+    /// Records one command the control ran twice.
+    mutating func recordRepeat(first: UInt64, second: UInt64) {
+        if repeatFirst == nil { repeatFirst = LatencyPair.makeHistogram() }
+        if repeatSecond == nil { repeatSecond = LatencyPair.makeHistogram() }
+        repeatFirst?.record(max(1, first))
+        repeatSecond?.record(max(1, second))
+    }
+
+    var repeatTiming: RepeatTiming? {
+        guard let repeatFirst, let repeatSecond else { return nil }
+        return RepeatTiming(first: LatencySummary(repeatFirst), second: LatencySummary(repeatSecond))
+    }
+}
+
+/// The control timed twice on the same commands (A/A): two copies of the same code, so any difference between
+/// the two is this machine's timing noise, which a latency verdict must clear (as Diffy measures it).
+public struct RepeatTiming: Sendable, Codable, Equatable {
+    public var first: LatencySummary
+    public var second: LatencySummary
+
+    public init(first: LatencySummary, second: LatencySummary) {
+        self.first = first
+        self.second = second
     }
 }
 

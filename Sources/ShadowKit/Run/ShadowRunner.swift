@@ -49,6 +49,9 @@ public struct RunOptions: Sendable {
     public var recordSideEffects: Bool
     /// Whether a batch keeps every divergence in full (replays), not only the examples.
     var keepsEveryDivergence = false
+    /// One scenario in this many has its control timed twice (A/A) when the subject can (see
+    /// ``ShadowSubject/timesControlTwice``): the machine's timing noise the latency verdict must clear. 0 = never.
+    public var repeatTimingEvery = 4
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, features: Set<String>? = nil,
                 comparator: OutcomeComparator = OutcomeComparator(), accepted: AcceptedRules = AcceptedRules(),
@@ -128,6 +131,12 @@ public struct RunTotals: Sendable {
     public var scenarios: Int
     /// Sum over scenarios of the time their clocks covered.
     public var scenarioSeconds: Double
+    /// The time recorded traffic spans: the union of its scenarios' intervals (overlapping scenarios count once).
+    public var trafficSeconds: Double = 0
+    /// Commands of generated scenarios, whose clocks are made up (``ScenarioInput/synthetic``).
+    public var syntheticCommands = 0
+    /// The control timed twice on the same commands (A/A), per feature: this machine's timing noise.
+    public var repeatLatency: [String: RepeatTiming] = [:]
 
     package init(features: [String: FeatureCounts], featureOrder: [String], latency: [String: LatencySummary],
                  candidateLatency: [String: LatencySummary], signatures: [SignatureSummary],
@@ -278,6 +287,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var commands = 0
         var scenarios = 0
         var scenarioSeconds = 0.0
+        /// Start and end of each recorded (not generated) scenario, for the traffic's span.
+        var recordedIntervals: [ScenarioSpan] = []
+        var syntheticCommands = 0
     }
 
     struct Shape: Sendable {
@@ -300,14 +312,23 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     final class Carry: @unchecked Sendable {
         private var control: Subject.ControlWorld?
         private var candidate: Subject.CandidateWorld?
+        /// The control's second world, when the scenario's control is timed twice.
+        private var repeatControl: Subject.ControlWorld?
         let clock: ScenarioClock
         let start: Double
 
-        init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, clock: ScenarioClock, start: Double) {
+        init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, repeatControl: Subject.ControlWorld?,
+             clock: ScenarioClock, start: Double) {
             self.control = control
             self.candidate = candidate
+            self.repeatControl = repeatControl
             self.clock = clock
             self.start = start
+        }
+
+        func takeRepeatControl() -> Subject.ControlWorld? {
+            defer { repeatControl = nil }
+            return repeatControl
         }
 
         // Taken out, not copied: a world left here too would make the next part's first change copy it whole.
@@ -349,6 +370,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         guard let first = scenario.commands.first else { return continuing }
         var control = continuing?.takeControl() ?? subject.makeControlWorld()
         var candidate = continuing?.takeCandidate() ?? subject.makeCandidateWorld()
+        var repeatControl = continuing.map { $0.takeRepeatControl() }
+            ?? (timesControlTwice(scenario) ? subject.makeControlWorld() : nil)
         let start = continuing?.start ?? first.at
         var clock = continuing?.clock ?? ScenarioClock(start: first.at)
         let times = ScenarioClock.times(scenario.commands, clock: &clock, advance: subject.clockAdvance(of:))
@@ -372,28 +395,32 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 return nil
             }
             let date = Date(timeIntervalSince1970: now)
-            // Which side goes first alternates per command, so neither is always timed on a cold cache.
-            let controlFirst = (scenario.ordinal &+ input.seq) & 1 == 0
-            var controlResult: Result<Subject.Outcome, any Error>
-            var candidateResult: Result<Subject.Outcome, any Error>
-            var controlTime: UInt64
-            var candidateTime: UInt64
-            if controlFirst {
+            // The sides run in a seeded order drawn per command, so none is always timed first (on a cold cache).
+            var controlResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
+            var candidateResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
+            var controlTime: UInt64 = 0
+            var candidateTime: UInt64 = 0
+            var repeatTime: UInt64?
+            var order = TimingOrder.order(ordinal: scenario.ordinal, seq: input.seq, sides: repeatControl == nil ? 2 : 3)
+            while order != 0 {
+                let side = order & 0b11
+                order >>= 2
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
-                let t1 = DispatchTime.now().uptimeNanoseconds
-                candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
-                let t2 = DispatchTime.now().uptimeNanoseconds
-                controlTime = t1 &- t0
-                candidateTime = t2 &- t1
-            } else {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
-                let t1 = DispatchTime.now().uptimeNanoseconds
-                controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
-                let t2 = DispatchTime.now().uptimeNanoseconds
-                candidateTime = t1 &- t0
-                controlTime = t2 &- t1
+                switch side {
+                case TimingOrder.control:
+                    controlResult = Result { try subject.applyControl(input.command, to: &control, now: date) }
+                    controlTime = DispatchTime.now().uptimeNanoseconds &- t0
+                case TimingOrder.candidate:
+                    candidateResult = Result { try subject.applyCandidate(input.command, to: &candidate, now: date) }
+                    candidateTime = DispatchTime.now().uptimeNanoseconds &- t0
+                default:
+                    if var world = repeatControl {
+                        repeatControl = nil  // applied in place, not on a copy
+                        _ = try? subject.applyControl(input.command, to: &world, now: date)
+                        repeatTime = DispatchTime.now().uptimeNanoseconds &- t0
+                        repeatControl = world
+                    }
+                }
             }
             observe?(input, controlResult, candidateResult)
             result.commands += 1
@@ -419,13 +446,17 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 continue
             }
             if comparesFeature {
-                if case .success(let a) = controlResult, let reported = subject.reportedDuration(a) { controlTime = reported }
+                if case .success(let a) = controlResult {
+                    if let reported = subject.reportedDuration(a) { controlTime = reported }
+                    if let reported = subject.secondaryDuration(a) { repeatTime = reported }
+                }
                 if case .success(let b) = candidateResult, let reported = subject.reportedDuration(b) {
                     candidateTime = reported
                 }
                 if result.latency[index] == nil { result.latency[index] = LatencyPair() }
                 result.latency[index]?.control.record(max(1, controlTime))
                 result.latency[index]?.candidate.record(max(1, candidateTime))
+                if let repeatTime { result.latency[index]?.recordRepeat(first: controlTime, second: repeatTime) }
                 compareBehaviour(controlResult, candidateResult, Place(feature: feature, index: index),
                                  scenario, input, &result)
             }
@@ -433,6 +464,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                case .success(let b) = candidateResult {
                 compareSideEffects(a, b, Place(feature: sideEffectsFeature, index: sideEffectsIndex), scenario, input,
                                    &result)
+            }
+            if case .success(let outcome) = controlResult, case let jobs = subject.failedJobCount(outcome), jobs > 0 {
+                if comparesFeature { result.counts[index].controlFailedJobs += jobs }
+                if let sideEffectsIndex { result.counts[sideEffectsIndex].controlFailedJobs += jobs }
             }
             if case .success(let outcome) = candidateResult {
                 let records = subject.records(outcome)
@@ -450,12 +485,19 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 }
             }
         }
+        if scenario.synthetic { result.syntheticCommands += scenario.commands.count }
         if scenario.continues {
-            return Carry(control: control, candidate: candidate, clock: clock, start: start)
+            return Carry(control: control, candidate: candidate, repeatControl: repeatControl, clock: clock, start: start)
         }
         result.scenarios += 1
         result.scenarioSeconds += clock.now - start
+        if !scenario.synthetic { result.recordedIntervals.append(ScenarioSpan(start: start, end: clock.now)) }
         return nil
+    }
+
+    /// Whether this scenario's control is also applied to a second world and timed (A/A).
+    func timesControlTwice(_ scenario: ScenarioInput<Subject.Command>) -> Bool {
+        subject.timesControlTwice && options.repeatTimingEvery > 0 && scenario.ordinal % options.repeatTimingEvery == 0
     }
 
     static func subjectFailure(_ result: Result<Subject.Outcome, any Error>) -> SubjectFailure? {
@@ -662,6 +704,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var commands = 0
         var scenarios = 0
         var scenarioSeconds = 0.0
+        var recordedIntervals: [ScenarioSpan] = []
+        var syntheticCommands = 0
 
         init(order: [String], examplesPerSignature: Int) {
             self.order = order
@@ -682,6 +726,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             commands += batch.commands
             scenarios += batch.scenarios
             scenarioSeconds += batch.scenarioSeconds
+            recordedIntervals += batch.recordedIntervals
+            syntheticCommands += batch.syntheticCommands
             // The batch's examples are the first few of each signature in the batch; the run keeps the first
             // few overall, so an example stays if its rank plus what earlier batches saw is below the limit.
             var seenBefore: [Int] = []
@@ -711,11 +757,15 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let ranked = signatures.values.sorted {
                 $0.count != $1.count ? $0.count > $1.count : $0.signature < $1.signature
             }
-            return RunTotals(features: features, featureOrder: order,
-                             latency: latency.mapValues { LatencySummary($0.control) },
-                             candidateLatency: latency.mapValues { LatencySummary($0.candidate) },
-                             signatures: ranked, expiredRuleHits: expiredRuleHits, commands: commands,
-                             scenarios: scenarios, scenarioSeconds: scenarioSeconds)
+            var totals = RunTotals(features: features, featureOrder: order,
+                                   latency: latency.mapValues { LatencySummary($0.control) },
+                                   candidateLatency: latency.mapValues { LatencySummary($0.candidate) },
+                                   signatures: ranked, expiredRuleHits: expiredRuleHits, commands: commands,
+                                   scenarios: scenarios, scenarioSeconds: scenarioSeconds)
+            totals.trafficSeconds = ScenarioSpan.unionLength(recordedIntervals)
+            totals.syntheticCommands = syntheticCommands
+            totals.repeatLatency = latency.compactMapValues(\.repeatTiming)
+            return totals
         }
     }
 }

@@ -34,6 +34,8 @@ public struct ScenarioInput<Command: Sendable>: Sendable {
     public var continues = false
     /// This part goes on from the previous one, on its worlds.
     public var continuesPrevious = false
+    /// Generated traffic: its clock is made up, so its time is no measure of real hours (see ``CorpusHeader``).
+    public var synthetic = false
 
     public init(id: String, file: String, ordinal: Int, commands: [InputCommand<Command>]) {
         self.id = id
@@ -75,6 +77,10 @@ public struct ScenarioReader<Command: Sendable> {
     private var unfinished: ScenarioLine?
     private let maxPartCommands: Int
     private var nextOrdinal: Int
+    /// Whether the first non-blank line was read (only it may be a ``CorpusHeader``).
+    private var readFirstLine = false
+    /// The file's header, when its first line is one.
+    public private(set) var header: CorpusHeader?
     /// Number of lines read so far, blank ones included.
     public var linesRead: Int { lineNumber }
 
@@ -131,6 +137,7 @@ public struct ScenarioReader<Command: Sendable> {
         var scenario = ScenarioInput(id: first.scenario, file: displayName, ordinal: nextOrdinal,
                                      commands: [try inputCommand(first, line: firstLine)])
         scenario.continuesPrevious = continuing != nil
+        scenario.synthetic = header?.traffic == .generated
         var previous = first
         while let (line, number) = try nextLine() {
             guard line.scenario == first.scenario else {
@@ -197,16 +204,24 @@ public struct ScenarioReader<Command: Sendable> {
         return InputCommand(seq: line.seq, at: line.at, op: line.op, line: number, command: command)
     }
 
-    /// The next non-blank line, parsed and its envelope checked.
+    /// The next non-blank line, parsed and its envelope checked; a header on the first line is kept aside.
     private mutating func nextLine() throws(ScenarioError) -> (ScenarioLine, Int)? {
         while let bytes = try nextRawLine() {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            return (try parse(bytes), lineNumber)
+            var object = try parseObject(bytes)
+            if !readFirstLine {
+                readFirstLine = true
+                if object["scenario"] == nil, object[CorpusHeader.key] != nil {
+                    header = try CorpusHeader(object, file: displayName, line: lineNumber)
+                    continue
+                }
+            }
+            return (try parse(&object), lineNumber)
         }
         return nil
     }
 
-    private func parse(_ raw: ArraySlice<UInt8>) throws(ScenarioError) -> ScenarioLine {
+    private func parseObject(_ raw: ArraySlice<UInt8>) throws(ScenarioError) -> [String: JSONValue] {
         var bytes = Array(raw)
         if bytes.last == 0x0D { bytes.removeLast() }
         if lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -219,9 +234,13 @@ public struct ScenarioReader<Command: Sendable> {
         } catch {
             throw self.error(lineNumber, "invalid JSON at \(error.description)")
         }
-        guard case .object(var object) = value else {
+        guard case .object(let object) = value else {
             throw error(lineNumber, "expected a JSON object, got \(value.typeName)")
         }
+        return object
+    }
+
+    private func parse(_ object: inout [String: JSONValue]) throws(ScenarioError) -> ScenarioLine {
         guard case .string(let scenario)? = object["scenario"], !scenario.isEmpty else {
             throw error(lineNumber, envelopeMessage("scenario", "a non-empty string", object["scenario"]))
         }
@@ -334,6 +353,12 @@ public struct ScenarioWriter: ~Copyable {
             throw OutputError(path: path, message: "cannot create the file (does its directory exist?)")
         }
         self.handle = handle
+    }
+
+    /// Writes the file's header; call before the first line.
+    public mutating func write(_ header: CorpusHeader) throws(OutputError) {
+        buffer += header.jsonLine
+        buffer += "\n"
     }
 
     public mutating func write(_ line: ScenarioLine) throws(OutputError) {

@@ -19,6 +19,10 @@ public struct RunHeaderRow: Sendable, Equatable, Codable {
     public var commands: Int
     public var scenarios: Int
     public var scenarioSeconds: Double
+    /// The time recorded traffic spans (union of its scenarios' intervals); nil for runs stored before it was kept.
+    public var trafficSeconds: Double? = nil
+    /// Commands of generated traffic (no real hours); nil for runs stored before it was kept.
+    public var syntheticCommands: Int? = nil
 }
 
 extension Store {
@@ -43,7 +47,8 @@ extension Store {
             durationSeconds: row["duration_seconds"], seed: seed.map { UInt64(bitPattern: $0) },
             inputs: strings(row["inputs"]), config: stringMap(row["config"]),
             toolVersion: row["tool_version"], workers: row["workers"], commands: row["commands"],
-            scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"])
+            scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"],
+            trafficSeconds: row["traffic_seconds"], syntheticCommands: row["synthetic_commands"])
     }
 
     static func strings(_ text: String?) -> [String] {
@@ -55,4 +60,12 @@ extension Store {
         guard let text, case .object(let object)? = try? JSONValue.parse(Array(text.utf8)) else { return [:] }
         return object.compactMapValues { if case .string(let s) = $0 { s } else { nil } }
     }
+}
+
+/// The `side` column of the `latency` table.
+public enum LatencySide: String, Sendable, CaseIterable {
+    case control, candidate
+    /// The control's times on the commands it was timed twice (A/A), and the second timings.
+    case repeatFirst = "control-aa-first"
+    case repeatSecond = "control-aa-second"
 }

@@ -9,6 +9,8 @@ public struct StoredRun: Sendable {
     public var featureOrder: [String]
     public var controlLatency: [String: LatencySummary]
     public var candidateLatency: [String: LatencySummary]
+    /// The control timed twice (A/A) per feature: this machine's timing noise.
+    public var repeatLatency: [String: RepeatTiming] = [:]
 
     public var id: Int64 { header.id }
     public var status: RunStatus { header.status }
@@ -29,14 +31,18 @@ public struct StoredRun: Sendable {
 
     /// A run with only what the gate reads set (the rest of its `runs` row left blank), for tests and tools.
     public init(id: Int64, status: RunStatus, error: String? = nil, startedAt: String = "", scenarioSeconds: Double,
-                commands: Int = 0, scenarios: Int = 0, features: [String: FeatureCounts], featureOrder: [String],
-                controlLatency: [String: LatencySummary] = [:], candidateLatency: [String: LatencySummary] = [:]) {
+                commands: Int = 0, scenarios: Int = 0, trafficSeconds: Double? = nil, syntheticCommands: Int? = nil,
+                features: [String: FeatureCounts], featureOrder: [String],
+                controlLatency: [String: LatencySummary] = [:], candidateLatency: [String: LatencySummary] = [:],
+                repeatLatency: [String: RepeatTiming] = [:]) {
         self.init(header: RunHeaderRow(id: id, status: status, error: error, subject: "", startedAt: startedAt,
                                        finishedAt: nil, durationSeconds: nil, seed: nil, inputs: [], config: [:],
                                        toolVersion: "", workers: 0, commands: commands, scenarios: scenarios,
-                                       scenarioSeconds: scenarioSeconds),
+                                       scenarioSeconds: scenarioSeconds, trafficSeconds: trafficSeconds,
+                                       syntheticCommands: syntheticCommands),
                   features: features, featureOrder: featureOrder, controlLatency: controlLatency,
                   candidateLatency: candidateLatency)
+        self.repeatLatency = repeatLatency
     }
 }
 
@@ -66,10 +72,13 @@ extension Store {
                 c.candidateRejections = stat["candidate_rejections"]
                 c.abandoned = stat["abandoned"]
                 c.noise = stat["noise"]
+                c.controlFailedJobs = stat["control_failed_jobs"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)
             }
+            var repeatFirst: [String: LatencySummary] = [:]
+            var repeatSecond: [String: LatencySummary] = [:]
             for latency in try Row.fetchAll(db, sql: "SELECT * FROM latency WHERE run_id = ?", arguments: [runId]) {
                 var buckets: [[Double]] = []
                 if let text: String = latency["histogram"], case .array(let pairs)? = try? JSONValue.parse(Array(text.utf8)) {
@@ -81,11 +90,17 @@ extension Store {
                 let summary = LatencySummary(count: latency["count"], p50: latency["p50_ns"], p95: latency["p95_ns"],
                                              p99: latency["p99_ns"], max: latency["max_ns"], buckets: buckets)
                 let feature: String = latency["feature"]
-                if latency["side"] as String == "control" {
-                    run.controlLatency[feature] = summary
-                } else {
-                    run.candidateLatency[feature] = summary
+                switch LatencySide(rawValue: latency["side"]) {
+                case .control?: run.controlLatency[feature] = summary
+                case .candidate?: run.candidateLatency[feature] = summary
+                case .repeatFirst?: repeatFirst[feature] = summary
+                case .repeatSecond?: repeatSecond[feature] = summary
+                case nil: break
                 }
+            }
+            for (feature, first) in repeatFirst {
+                guard let second = repeatSecond[feature] else { continue }
+                run.repeatLatency[feature] = RepeatTiming(first: first, second: second)
             }
             return run
         }

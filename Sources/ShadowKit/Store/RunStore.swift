@@ -56,20 +56,22 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
                         candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections,
-                        abandoned, noise)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        abandoned, noise, control_failed_jobs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
                                      c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
-                                     c.candidateRejections, c.abandoned, c.noise])
+                                     c.candidateRejections, c.abandoned, c.noise, c.controlFailedJobs])
             }
-            for (side, summaries) in [("control", totals.latency), ("candidate", totals.candidateLatency)] {
+            let repeats = [(LatencySide.repeatFirst, totals.repeatLatency.mapValues(\.first)),
+                           (LatencySide.repeatSecond, totals.repeatLatency.mapValues(\.second))]
+            for (side, summaries) in [(LatencySide.control, totals.latency), (.candidate, totals.candidateLatency)] + repeats {
                 for feature in summaries.keys.sorted() {
                     guard let s = summaries[feature] else { continue }
                     let histogram = JSONValue.array(s.buckets.map { .array($0.map { .double($0) }) }).jsonText
                     try db.execute(sql: """
                         INSERT INTO latency (run_id, feature, side, count, p50_ns, p95_ns, p99_ns, max_ns, histogram)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [runId, feature, side, s.count, s.p50, s.p95, s.p99, s.max, histogram])
+                        """, arguments: [runId, feature, side.rawValue, s.count, s.p50, s.p95, s.p99, s.max, histogram])
                 }
             }
             for s in totals.signatures {
@@ -87,9 +89,9 @@ extension Store {
             }
             try db.execute(sql: """
                 UPDATE runs SET status = 'complete', finished_at = ?, duration_seconds = ?, commands = ?,
-                    scenarios = ?, scenario_seconds = ? WHERE id = ?
+                    scenarios = ?, scenario_seconds = ?, traffic_seconds = ?, synthetic_commands = ? WHERE id = ?
                 """, arguments: [StoreTime.text(finishedAt), duration, totals.commands, totals.scenarios,
-                                 totals.scenarioSeconds, runId])
+                                 totals.scenarioSeconds, totals.trafficSeconds, totals.syntheticCommands, runId])
         }
     }
 

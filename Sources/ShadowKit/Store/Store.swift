@@ -286,6 +286,34 @@ public final class Store: Sendable {
                 ALTER TABLE feature_stats ADD COLUMN noise INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v7-traffic-hours") { db in
+            // Failed jobs per hour count the hours recorded traffic spans (overlapping scenarios once) and, for
+            // generated traffic, its commands at a stated production rate; the control's failed jobs are shown
+            // beside the candidate's. Runs stored before have no span (NULL): the gate says so.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN traffic_seconds REAL;
+                ALTER TABLE runs ADD COLUMN synthetic_commands INTEGER;
+                ALTER TABLE feature_stats ADD COLUMN control_failed_jobs INTEGER NOT NULL DEFAULT 0;
+                """)
+            // The control timed twice (A/A) is stored as two more sides; SQLite cannot alter a CHECK in place.
+            try db.execute(sql: """
+                CREATE TABLE latency_v7 (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    feature TEXT NOT NULL,
+                    side TEXT NOT NULL CHECK (side IN ('control', 'candidate', 'control-aa-first', 'control-aa-second')),
+                    count INTEGER NOT NULL,
+                    p50_ns REAL NOT NULL,
+                    p95_ns REAL NOT NULL,
+                    p99_ns REAL NOT NULL,
+                    max_ns REAL NOT NULL,
+                    histogram TEXT NOT NULL,
+                    PRIMARY KEY (run_id, feature, side)
+                );
+                INSERT INTO latency_v7 SELECT run_id, feature, side, count, p50_ns, p95_ns, p99_ns, max_ns, histogram FROM latency;
+                DROP TABLE latency;
+                ALTER TABLE latency_v7 RENAME TO latency;
+                """)
+        }
         for schema in schemas {
             for migration in schema.migrations {
                 migrator.registerMigration(migration.identifier, migrate: migration.migrate)

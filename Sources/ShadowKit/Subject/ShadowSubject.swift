@@ -67,6 +67,13 @@ public protocol ShadowSubject: Sendable {
     /// Paths (`$.value.token`) where the control's outcome differed from a second control's on the same
     /// command: a difference there is noise, not evidence about the candidate.
     func noisePaths(_ control: Outcome) -> Set<String>
+    /// Whether the runner may keep a second control world on a sample of scenarios and time the control on it
+    /// too (A/A timing). Only for subjects whose worlds are independent values in this process; default false.
+    var timesControlTwice: Bool { get }
+    /// The time a second control reported for the same command (a worker's `--secondary`), for A/A timing.
+    func secondaryDuration(_ control: Outcome) -> UInt64?
+    /// Listener jobs that failed in an outcome (default: counted from ``records(_:)``).
+    func failedJobCount(_ outcome: Outcome) -> Int
 }
 
 extension ShadowSubject {
@@ -76,6 +83,12 @@ extension ShadowSubject {
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
 
     public func noisePaths(_ control: Outcome) -> Set<String> { [] }
+
+    public var timesControlTwice: Bool { false }
+
+    public func secondaryDuration(_ control: Outcome) -> UInt64? { nil }
+
+    public func failedJobCount(_ outcome: Outcome) -> Int { records(outcome).failedJobs.count }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))

@@ -76,6 +76,8 @@ public struct TreeOutcome: Sendable, Equatable {
     public var durationNs: UInt64?
     /// On the control's outcome with a secondary control: where the two controls differed (noise).
     public var noisePaths: Set<String> = []
+    /// On the control's outcome with a secondary control: the time the secondary reported (A/A timing).
+    public var secondaryDurationNs: UInt64?
     public init(tree: [String: JSONValue], durationNs: UInt64? = nil) {
         self.tree = tree
         self.durationNs = durationNs
@@ -201,6 +203,7 @@ public struct TreeSubject: ShadowSubject {
         if case .success(let other)? = secondaryOutcome {
             let paths = OutcomeComparator().diff(.object(outcome.tree), .object(other.tree)).map(\.path)
             outcome.noisePaths = Set(paths)
+            outcome.secondaryDurationNs = other.durationNs
         }
         return outcome
     }
@@ -247,6 +250,13 @@ public struct TreeSubject: ShadowSubject {
     public func reportedDuration(_ outcome: TreeOutcome) -> UInt64? { outcome.durationNs }
 
     public func noisePaths(_ control: TreeOutcome) -> Set<String> { control.noisePaths }
+
+    public func secondaryDuration(_ control: TreeOutcome) -> UInt64? { control.secondaryDurationNs }
+
+    public func failedJobCount(_ outcome: TreeOutcome) -> Int {
+        guard case .array(let jobs)? = outcome.tree["jobs"] else { return 0 }
+        return jobs.count { $0["status"] == .string("failed") }
+    }
 
     public func records(_ outcome: TreeOutcome) -> SideEffectRecords {
         var records = SideEffectRecords()

@@ -57,6 +57,7 @@ public enum HTMLReport {
         items.append(("Duration", run.durationSeconds.map { e(ReportText.duration($0)) } ?? "-"))
         items.append(("Compared", "\(e(Format.count(run.commands))) commands in \(e(Format.count(run.scenarios))) scenarios"
                       + " (\(e(ReportText.duration(run.scenarioSeconds))) of scenario time)"))
+        items.append(("Traffic", e(ReportText.traffic(run))))
         items.append(("Seed", run.seed.map { "<code>\($0)</code>" } ?? "- (no generated traffic)"))
         items.append(("Baseline", model.baselineRunId.map { "run \($0) (signatures absent there are marked NEW)" }
                       ?? "none: no earlier complete run, nothing is marked NEW"))

@@ -166,7 +166,8 @@ public enum ReportBuilder {
             durationSeconds: header.durationSeconds, seed: header.seed, inputs: inputs,
             generated: header.config["generate"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }, config: header.config,
             toolVersion: header.toolVersion, workers: header.workers, commands: header.commands,
-            scenarios: header.scenarios, scenarioSeconds: header.scenarioSeconds, database: database)
+            scenarios: header.scenarios, scenarioSeconds: header.scenarioSeconds, trafficSeconds: header.trafficSeconds,
+            syntheticCommands: header.syntheticCommands, database: database)
         let verdict: Verdict?
         let reason: String
         if let decision {

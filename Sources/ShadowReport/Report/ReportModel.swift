@@ -56,6 +56,10 @@ public struct ReportRunHeader: Sendable, Codable, Equatable {
     public var commands: Int
     public var scenarios: Int
     public var scenarioSeconds: Double
+    /// The time recorded traffic spans (union of its scenarios' intervals); nil for runs stored before it was kept.
+    public var trafficSeconds: Double?
+    /// Commands of generated traffic, which has no real hours.
+    public var syntheticCommands: Int?
     public var database: String
 }
 

@@ -47,6 +47,18 @@ public enum ReportText {
     }
 
     /// "850 ms", "12.4 s", "3 min 20 s", "2 h 05 min", "1,234 days".
+    /// What traffic a run stands for: the span of its recorded traffic and its generated commands, which have
+    /// no real hours (the gate counts them at a stated production rate).
+    public static func traffic(_ run: ReportRunHeader) -> String {
+        guard let spanned = run.trafficSeconds else { return "not recorded (a run stored before traffic hours were kept)" }
+        var parts: [String] = []
+        if spanned > 0 { parts.append("\(duration(spanned)) spanned by recorded traffic") }
+        if let generated = run.syntheticCommands, generated > 0 {
+            parts.append("\(Format.count(generated)) commands of generated traffic (no real hours)")
+        }
+        return parts.isEmpty ? "none" : parts.joined(separator: " + ")
+    }
+
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
         if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }

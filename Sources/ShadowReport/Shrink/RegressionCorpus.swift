@@ -73,7 +73,10 @@ public enum RegressionCorpus {
         }
         let files = files(for: result.target.id, in: directory)
         let id = scenarioID(for: result.target.id)
-        let text = result.lines.map { line in
+        // A reproduction is a few commands cut out of other traffic, at whatever times the shrinker kept: no real
+        // hours, so its file says it is made up (failed jobs per hour must not count its clock).
+        let header = CorpusHeader(traffic: .generated, details: ["origin": .string("shrink")]).jsonLine + "\n"
+        let text = header + result.lines.map { line in
             var renamed = line
             renamed.scenario = id
             return renamed.jsonLine + "\n"
