@@ -67,6 +67,11 @@ public protocol ShadowSubject: Sendable {
     /// Paths (`$.value.token`) where the control's outcome differed from a second control's on the same
     /// command: a difference there is noise, not evidence about the candidate.
     func noisePaths(_ control: Outcome) -> Set<String>
+    /// The entity keys the command touched (`course:7`, `enrollment:3:7`), to trace a divergence back to an
+    /// earlier divergence of the same scenario on the same entities (its root; see ``KnockOnRoot``). Called after
+    /// both sides applied the command, with the control's result and world, and only in a scenario that already
+    /// diverged or on a command that diverges. The default, `["*"]`, makes the whole scenario one entity.
+    func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String]
 }
 
 extension ShadowSubject {
@@ -76,6 +81,10 @@ extension ShadowSubject {
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
 
     public func noisePaths(_ control: Outcome) -> Set<String> { [] }
+
+    public func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String] {
+        [KnockOnChains.wholeScenario]
+    }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))
