@@ -165,7 +165,7 @@ struct ShadowCommandsTests {
             #expect(row[1] == Self.int(Self.object(features[row[0]])["comparisons"]).map(String.init), "\(row)")
             #expect(row[2] == Self.int(Self.object(features[row[0]])["mismatches"]).map(String.init), "\(row)")
         }
-        let storedSignatures = try CLI.sqlite(database, "SELECT COUNT(*), SUM(count) FROM signatures WHERE run_id = \(runId)")
+        let storedSignatures = try CLI.sqlite(database, "SELECT COUNT(*), SUM(count) FROM signatures WHERE run_id = \(runId) AND downstream_of IS NULL")
         #expect(storedSignatures.first?.first == "\(signatures.count)")
         for table in ["divergences", "domain_event_log", "state_transitions"] {
             let count = try CLI.sqlite(database, "SELECT COUNT(*) FROM \(table) WHERE run_id = \(runId)")
