@@ -5,8 +5,10 @@
 
 The first two runs (one language against the other, same implementation) must show no divergence of any
 kind; the third (legacy against modern in the other language) must give the built-in pair's fourth run
-exactly: the same signatures with the same counts, the same per-feature counts. Exit 0 on parity, 1 with
-what differs otherwise.
+exactly: the same signatures with the same counts, the same knock-on (downstream) signatures with their
+roots, the same per-feature counts. Knock-ons are chained on the `entities` the control returns, so equal
+downstream counts also check that the other language's entities match the built-in ones. Exit 0 on parity,
+1 with what differs otherwise.
 """
 import json
 import sys
@@ -27,18 +29,18 @@ def zero(name, run):
         for kind in KINDS:
             if counts.get(kind, 0):
                 problems.append(f"{name}: {feature} has {counts[kind]} {kind}")
-    for s in run["divergenceSignatures"]:
+    for s in run["divergenceSignatures"] + run.get("downstreamSignatures", []):
         problems.append(f"{name}: signature {s['signature']} {s['feature']} {s['op']} {s['kind']} x{s['count']}")
     return problems
 
 
 def same(pair, builtin):
     problems = []
-    a = {s["signature"]: s for s in pair["divergenceSignatures"]}
-    b = {s["signature"]: s for s in builtin["divergenceSignatures"]}
+    a = {s["signature"]: s for s in pair["divergenceSignatures"] + pair.get("downstreamSignatures", [])}
+    b = {s["signature"]: s for s in builtin["divergenceSignatures"] + builtin.get("downstreamSignatures", [])}
     for sig in sorted(set(a) | set(b)):
         x, y = a.get(sig), b.get(sig)
-        if x is None or y is None or x["count"] != y["count"]:
+        if x is None or y is None or x["count"] != y["count"] or x.get("caused") != y.get("caused"):
             desc = (x or y)
             problems.append(f"signature {sig} {desc['feature']} {desc['op']} {desc['kind']}: "
                             f"{x['count'] if x else 0} here, {y['count'] if y else 0} in the built-in pair")
@@ -62,8 +64,10 @@ def main(argv):
         for p in problems[:50]:
             print("  " + p)
         return 1
+    knock_ons = sum(c.get("downstream", 0) for c in builtin["features"].values())
     print(f"parity holds: 0 divergences legacy and modern against the built-in sides; "
-          f"{len(builtin['divergenceSignatures'])} signatures with equal counts over {commands} compared commands")
+          f"{len(builtin['divergenceSignatures'])} signatures with equal counts over {commands} compared commands, "
+          f"{len(builtin.get('downstreamSignatures', []))} knock-on signatures ({knock_ons} knock-ons) equal")
     return 0
 
 

@@ -53,11 +53,19 @@ public struct BuiltinLMSSide: SubjectSide {
                 throw SubjectFailure.invalidCommand(error.message)
             }
             let now = Date(timeIntervalSince1970: request.now)
-            let outcome = switch implementation {
-            case .legacy: try legacy.apply(command, now: now)
-            case .modern: try modern.apply(command, now: now)
+            let outcome: LMS.Outcome
+            let entities: [String]
+            switch implementation {
+            case .legacy:
+                outcome = try legacy.apply(command, now: now)
+                entities = LMSEntities.keys(of: command, in: legacy)
+            case .modern:
+                outcome = try modern.apply(command, now: now)
+                entities = LMSEntities.keys(of: command, in: modern)
             }
-            guard case .object(let tree) = OutcomeTree.outcome(outcome) else { return TreeOutcome(tree: [:]) }
+            guard case .object(var tree) = OutcomeTree.outcome(outcome) else { return TreeOutcome(tree: [:]) }
+            // The keys the built-in subject uses, so a worker run with a built-in control chains knock-ons alike.
+            if !entities.isEmpty { tree["entities"] = .array(entities.map(JSONValue.string)) }
             return TreeOutcome(tree: tree)
         }
     }

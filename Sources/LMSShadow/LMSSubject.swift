@@ -72,6 +72,12 @@ public struct LMSSubject: ShadowSubject {
 
     public func failedJobCount(_ outcome: LMS.Outcome) -> Int { outcome.jobs.count { $0.status == .failed } }
 
+    /// The LMS's entity keys (``LMSEntities``): a lesson's, quiz's or attempt's course looked up in the legacy
+    /// world the command was just applied to (those links never change once a row exists).
+    public func entities(of command: LMSCommand, control: Result<LMS.Outcome, any Error>, world: LegacyLMS) -> [String] {
+        LMSEntities.keys(of: command, in: world)
+    }
+
     public func records(_ outcome: LMS.Outcome) -> SideEffectRecords {
         var records = SideEffectRecords()
         if !outcome.events.isEmpty {

@@ -128,13 +128,23 @@ public struct FakeSubject: ShadowSubject {
     public var features: [String]
     public var sideEffectsFeature: String?
     public var transitionRefusalCode: String?
+    /// Whether the whole scenario is one entity (the engine's default), so a divergence makes every later one of
+    /// its scenario a knock-on. Off by default: a fake command's outcomes are scripted, independent of what
+    /// came before, so each command is its own entity.
+    public var wholeScenarioIsOneEntity: Bool
     public var name: String { "fake" }
 
     public init(features: [String] = ["alpha", "beta"], sideEffectsFeature: String? = "effects",
-                transitionRefusalCode: String? = "invalid_transition") {
+                transitionRefusalCode: String? = "invalid_transition", wholeScenarioIsOneEntity: Bool = false) {
         self.features = features
         self.sideEffectsFeature = sideEffectsFeature
         self.transitionRefusalCode = transitionRefusalCode
+        self.wholeScenarioIsOneEntity = wholeScenarioIsOneEntity
+    }
+
+    /// The command's position in its scenario (the world counts what was applied), or the whole scenario.
+    public func entities(of command: FakeCommand, control: Result<FakeOutcome, any Error>, world: FakeWorld) -> [String] {
+        wholeScenarioIsOneEntity ? ["*"] : ["command:\(world.applied)"]
     }
 
     // MARK: Wire format

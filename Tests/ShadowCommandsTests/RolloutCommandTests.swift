@@ -59,9 +59,10 @@ struct RolloutCommandTests {
             counts.matches = comparisons - mismatches
             features[feature] = counts
         }
-        let totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:], candidateLatency: [:],
+        var totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:], candidateLatency: [:],
                                signatures: [], expiredRuleHits: [:], commands: comparisons, scenarios: 1,
                                scenarioSeconds: hours * 3600)
+        totals.trafficSeconds = hours * 3600  // recorded traffic spanning those hours
         try store.completeRun(id, totals: totals, finishedAt: Fixtures.start + 1, duration: 1)
         return id
     }

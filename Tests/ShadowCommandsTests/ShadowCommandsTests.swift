@@ -73,9 +73,11 @@ struct ShadowCommandsTests {
         // The edge-case share changes the traffic too.
         _ = try CLI.run(["generate", "--seed", "7", "--count", "150", "--out", "d.jsonl", "--edge-cases", "0"], in: directory.path)
         #expect(a != (try directory.read("d.jsonl")))
-        // What it writes is a valid scenario file with 150 scenarios, starting with the documented envelope.
+        // What it writes is a valid scenario file with 150 scenarios: the header that marks it generated traffic,
+        // then lines with the documented envelope.
         let text = String(decoding: a, as: UTF8.self)
-        #expect(text.hasPrefix("{\"scenario\":\"s-000000\",\"seq\":1,\"at\":\""))
+        #expect(text.hasPrefix("{\"corpus\":\"generated\",\"count\":150,\"generator\":\"lms\",\"seed\":7}\n"
+                               + "{\"scenario\":\"s-000000\",\"seq\":1,\"at\":\""))
         #expect(text.hasSuffix("}\n"))
         let ids = Set(text.split(separator: "\n").compactMap { line -> String? in
             (try? JSONValue.parse(Array(line.utf8)))?["scenario"].flatMap { if case .string(let id) = $0 { id } else { nil } }
@@ -83,7 +85,8 @@ struct ShadowCommandsTests {
         #expect(ids.count == 150)
         let empty = try CLI.run(["generate", "--count", "0", "--out", "empty.jsonl"], in: directory.path)
         #expect(empty.status == 0)
-        #expect(try directory.read("empty.jsonl").isEmpty)
+        #expect(String(decoding: try directory.read("empty.jsonl"), as: UTF8.self)
+                == "{\"corpus\":\"generated\",\"count\":0,\"generator\":\"lms\",\"seed\":42}\n")
     }
 
     /// README: 73 is "cannot write an output file"; 65 is for malformed input, which this is not.
@@ -165,7 +168,7 @@ struct ShadowCommandsTests {
             #expect(row[1] == Self.int(Self.object(features[row[0]])["comparisons"]).map(String.init), "\(row)")
             #expect(row[2] == Self.int(Self.object(features[row[0]])["mismatches"]).map(String.init), "\(row)")
         }
-        let storedSignatures = try CLI.sqlite(database, "SELECT COUNT(*), SUM(count) FROM signatures WHERE run_id = \(runId)")
+        let storedSignatures = try CLI.sqlite(database, "SELECT COUNT(*), SUM(count) FROM signatures WHERE run_id = \(runId) AND downstream_of IS NULL")
         #expect(storedSignatures.first?.first == "\(signatures.count)")
         for table in ["divergences", "domain_event_log", "state_transitions"] {
             let count = try CLI.sqlite(database, "SELECT COUNT(*) FROM \(table) WHERE run_id = \(runId)")

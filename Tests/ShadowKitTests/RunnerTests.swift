@@ -422,14 +422,14 @@ import Testing
         var lines: [String] = ["commands \(totals.commands) scenarios \(totals.scenarios) seconds \(totals.scenarioSeconds)"]
         for feature in totals.featureOrder {
             let c = totals.features[feature] ?? FeatureCounts()
-            lines.append("\(feature) \(c.comparisons) \(c.matches) \(c.accepted) \(c.mismatches) \(c.candidateErrors) \(c.controlErrors) \(c.stateTransitionErrors) \(c.failedJobs) \(c.candidateRejections) latency \(totals.latency[feature]?.count ?? -1)")
+            lines.append("\(feature) \(c.comparisons) \(c.matches) \(c.accepted) \(c.mismatches) \(c.candidateErrors) \(c.controlErrors) \(c.stateTransitionErrors) \(c.failedJobs) \(c.candidateRejections) downstream \(c.downstream) latency \(totals.latency[feature]?.count ?? -1)")
         }
         for s in totals.signatures {
-            lines.append("sig \(s.signature) \(s.count) \(s.acceptedRule ?? "-") \(s.first) \(s.last)")
+            lines.append("sig \(s.signature) \(s.count) \(s.acceptedRule ?? "-") \(s.first) \(s.last) of \(s.downstreamOf ?? "-") caused \(s.caused)")
         }
         for (rule, hits) in totals.expiredRuleHits.sorted(by: { $0.key < $1.key }) { lines.append("expired \(rule) \(hits)") }
         for d in sink.divergences {
-            lines.append("div \(d.ordinal) \(d.scenario) \(d.seq) \(d.line) \(d.feature) \(d.kind) \(d.signature.id) \(d.acceptedRule ?? "-") \(d.controlOutcome.jsonText) \(d.candidateOutcome.jsonText)")
+            lines.append("div \(d.ordinal) \(d.scenario) \(d.seq) \(d.line) \(d.feature) \(d.kind) \(d.signature.id) \(d.acceptedRule ?? "-") root \(d.root.map { "\($0.scenario)/\($0.seq)/\($0.signature)" } ?? "-") \(d.controlOutcome.jsonText) \(d.candidateOutcome.jsonText)")
         }
         for row in sink.sideEffects {
             lines.append("fx \(row.scenario) \(row.seq) \(row.at) \(row.records.events.map(\.name)) \(row.records.transitions.map(\.to)) \(row.records.failedJobs.map(\.job))")
@@ -471,7 +471,8 @@ import Testing
         try store.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT ordinal, scenario, seq, file, line, feature, op, kind, signature, paths, diff, control_outcome,
-                       candidate_outcome, accepted_rule FROM divergences WHERE run_id = ? ORDER BY id
+                       candidate_outcome, accepted_rule, root_scenario, root_seq, root_signature
+                FROM divergences WHERE run_id = ? ORDER BY id
                 """, arguments: [runId]).map { row in
                 row.databaseValues.map(\.description).joined(separator: "|")
             }
@@ -519,6 +520,7 @@ import Testing
         #expect(one.count == four.count)
         #expect(one == four)
         #expect(one.contains { $0.hasPrefix("sig ") }, "the corpus must produce divergences for the test to mean something")
+        #expect(one.contains { $0.hasPrefix("sig ") && !$0.hasSuffix("caused 0") }, "and knock-ons, to cover their chains")
         #expect(one.contains { $0.hasPrefix("domain_event_log ") })
     }
 

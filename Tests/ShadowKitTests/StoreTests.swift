@@ -234,7 +234,7 @@ import Testing
         // Signatures: every one, with exact counts.
         let signatures = try Self.rows(store, "SELECT * FROM signatures WHERE run_id = ?", [runId])
         #expect(signatures.count == totals.signatures.count)
-        let divergenceCount = totals.features.values.reduce(0) { $0 + $1.accepted + $1.mismatches }
+        let divergenceCount = totals.features.values.reduce(0) { $0 + $1.accepted + $1.mismatches + $1.downstream }
         #expect(signatures.reduce(0) { $0 + ($1["count"] as Int) } == divergenceCount)
         let kinds = Set(signatures.map { $0["kind"] as String })
         #expect(kinds.isSuperset(of: ["value_mismatch", "rejection_mismatch", "error_code_mismatch", "event_mismatch", "control_error"]))

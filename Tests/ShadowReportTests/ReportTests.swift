@@ -165,7 +165,8 @@ enum ReportFixture {
         #expect(model.features.map(\.verdict) == decision.features.map(\.verdict))
 
         // Signatures: exact counts, ranked, shares summing to 1, first/last places and replay commands.
-        let rows = try store.signatureRows(runId: runId)
+        // (root signatures; knock-on signatures are listed under their roots)
+        let rows = try store.signatureRows(runId: runId).filter { $0.downstreamOf == nil }
         #expect(model.signatures.map(\.id) == rows.map(\.id))
         #expect(model.signatures.map(\.count) == model.signatures.map(\.count).sorted(by: >))
         #expect(model.totalDivergences == rows.reduce(0) { $0 + $1.count })
@@ -191,12 +192,12 @@ enum ReportFixture {
         }
         let example = try #require(reactivate.examples.first)
         #expect(example.replayCommand == "shadowgate replay \(ReportFixture.input) --scenario rep-user-987601 --upto 11")
-        #expect(example.line == 13)
+        #expect(example.line == 12)
         #expect(example.context.count == 6, "five commands before the diverging one, by default")
-        #expect(example.contextOmitted == 5)
+        #expect(example.contextOmitted == 4)
         #expect(example.context.last?["op"] == .string("enrollment.reactivate"))
         #expect(example.context.last?["seq"] == .int(11))
-        #expect(example.context.first?["seq"] == .int(6))
+        #expect(example.context.first?["seq"] == .int(5))
         let percent = try #require(example.diff.first { $0.path == "$.value.percent" })
         #expect(percent.control == example.control["value"]?["percent"])
         #expect(percent.candidate == example.candidate["value"]?["percent"])
@@ -334,7 +335,8 @@ enum ReportFixture {
         }
         #expect(formats["index.html"]?.contains("title-1") == true)
         #expect(formats["summary.json"]?.contains("instructor-1") == true)
-        #expect(model.redaction.replaced["userId"] == 4)
+        // (the completion in the draft course is a knock-on of the accepted enrollment: no example of its own)
+        #expect(model.redaction.replaced["userId"] == 3)
 
         // Stable: one user gets one placeholder everywhere, inside entity keys, messages and scenario ids too.
         let reactivate = try #require(model.signatures.first { $0.op == "enrollment.reactivate" })
@@ -351,9 +353,6 @@ enum ReportFixture {
         let json = try #require(formats["summary.json"])
         let numbers = Set(json.matches(of: /user-(\d+)/).compactMap { Int($0.1) })
         #expect(numbers == Set(1...numbers.count))
-        let draft = try #require(model.signatures.first { $0.op == "progress.completeLesson" && $0.kind == "rejection_mismatch" })
-        let message = try #require(draft.examples.first?.candidate["message"])
-        #expect(message.jsonText.contains("user user-"), "\(message.jsonText)")
     }
 
     @Test func redactionConfigIsChecked() throws {
@@ -534,16 +533,16 @@ enum ReportFixture {
 
     @Test func fileContextsReadBackTheScenarioLines() throws {
         let requests: Set<ScenarioContextRequest> = [
-            .init(file: ReportFixture.input, scenario: "rep-user-987601", seq: 11, line: 13),
+            .init(file: ReportFixture.input, scenario: "rep-user-987601", seq: 11, line: 12),
             .init(file: ReportFixture.input, scenario: "rep-publish-empty", seq: 2, line: 2),
             .init(file: ReportFixture.input, scenario: "rep-publish-empty", seq: 5, line: 2),
             .init(file: "/nonexistent/file.jsonl", scenario: "x", seq: 1, line: 1),
         ]
         let contexts = FileScenarioContexts().contexts(for: requests, maxLines: 3)
         #expect(contexts.count == 2, "a changed line or a missing file gives no context")
-        let lifecycle = try #require(contexts[.init(file: ReportFixture.input, scenario: "rep-user-987601", seq: 11, line: 13)])
-        #expect(lifecycle.lines.map { $0["seq"] } == [.int(9), .int(10), .int(11)])
-        #expect(lifecycle.omitted == 8)
+        let lifecycle = try #require(contexts[.init(file: ReportFixture.input, scenario: "rep-user-987601", seq: 11, line: 12)])
+        #expect(lifecycle.lines.map { $0["seq"] } == [.int(8), .int(10), .int(11)])
+        #expect(lifecycle.omitted == 7)
         let publish = try #require(contexts[.init(file: ReportFixture.input, scenario: "rep-publish-empty", seq: 2, line: 2)])
         #expect(publish.lines.first?["title"] == .string("<script>alert(1)</script>"))
         #expect(publish.omitted == 0)

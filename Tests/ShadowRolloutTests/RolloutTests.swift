@@ -53,9 +53,10 @@ enum RolloutFixtures {
     static func completeRun(_ store: Store, _ features: [String: FeatureCounts], hours: Double = 30) throws -> Int64 {
         let id = try store.beginRun(RunMetadata(subject: "test", startedAt: Fixtures.start, seed: 1, inputs: [],
                                                 config: [:], toolVersion: "test", workers: 1))
-        let totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:],
+        var totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:],
                                candidateLatency: [:], signatures: [], expiredRuleHits: [:], commands: 0, scenarios: 0,
                                scenarioSeconds: hours * 3600)
+        totals.trafficSeconds = hours * 3600  // recorded traffic spanning those hours
         try store.completeRun(id, totals: totals, finishedAt: Fixtures.start + 60, duration: 60)
         return id
     }

@@ -38,6 +38,8 @@ public struct Divergence: Sendable, Equatable {
     public var signature: Signature
     /// The accepted-divergence rule that explains it, if any.
     public var acceptedRule: String?
+    /// For a downstream (knock-on) divergence: the earlier divergence of the scenario it follows from.
+    public var root: KnockOnRoot? = nil
 
     public var paths: [String] { diff.map(\.path) }
 }

@@ -15,9 +15,11 @@ public struct RunReport: Sendable {
     }
 
     /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, controlFailedJobs, abandoned, noise}`,
-    /// `trafficSeconds` (the span of recorded traffic), `syntheticCommands` (generated commands), `divergenceSignatures[]` of
-    /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, controlFailedJobs, abandoned, noise,
+    /// downstream}`, `trafficSeconds` (the span of recorded traffic), `syntheticCommands` (generated commands),
+    /// `divergenceSignatures[]` of `{signature, feature, op, kind, count, caused}` (root signatures; `caused`:
+    /// the knock-ons they caused) and `downstreamSignatures[]` of `{signature, feature, op, kind, count,
+    /// downstreamOf}`. Everything else is in the database and `shadowgate report`.
     public var json: JSONValue {
         var features: [String: JSONValue] = [:]
         for feature in totals.featureOrder {
@@ -27,39 +29,47 @@ public struct RunReport: Sendable {
                 "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
                 "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
                 "abandoned": .int(c.abandoned), "noise": .int(c.noise), "controlFailedJobs": .int(c.controlFailedJobs),
+                "downstream": .int(c.downstream),
             ])
         }
-        let signatures = totals.signatures.map { s -> JSONValue in
+        let signatures = totals.signatures.filter { $0.downstreamOf == nil }.map { s -> JSONValue in
             .object(["signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
-                     "kind": .string(s.kind.rawValue), "count": .int(s.count)])
+                     "kind": .string(s.kind.rawValue), "count": .int(s.count), "caused": .int(s.caused)])
+        }
+        let downstream = totals.signatures.compactMap { s -> JSONValue? in
+            guard let root = s.downstreamOf else { return nil }
+            return .object(["signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
+                            "kind": .string(s.kind.rawValue), "count": .int(s.count), "downstreamOf": .string(root)])
         }
         return .object(["runId": .int(Int(runId)), "status": .string(status.rawValue), "features": .object(features),
                         "trafficSeconds": .double(totals.trafficSeconds), "syntheticCommands": .int(totals.syntheticCommands),
-                        "divergenceSignatures": .array(signatures)])
+                        "divergenceSignatures": .array(signatures), "downstreamSignatures": .array(downstream)])
     }
 
     /// The per-feature table, then the top signatures.
     public func table(topSignatures: Int = 10) -> String {
-        var rows: [[String]] = [["feature", "compared", "match", "accepted", "unexpected", "rate", "cand.err",
-                                 "st.trans.err", "failed jobs", "p95 legacy", "p95 modern"]]
+        var rows: [[String]] = [["feature", "compared", "match", "accepted", "unexpected", "rate", "knock-on",
+                                 "cand.err", "st.trans.err", "failed jobs", "p95 legacy", "p95 modern"]]
         for feature in totals.featureOrder {
             let c = totals.features[feature] ?? FeatureCounts()
             rows.append([feature, "\(c.comparisons)", "\(c.matches)", "\(c.accepted)", "\(c.mismatches)",
-                         c.mismatchRate.map(Format.percent) ?? "n/a", "\(c.candidateErrors)",
+                         c.mismatchRate.map(Format.percent) ?? "n/a", "\(c.downstream)", "\(c.candidateErrors)",
                          "\(c.stateTransitionErrors)", "\(c.failedJobs)",
                          totals.latency[feature].map { Format.nanos($0.p95) } ?? "-",
                          totals.candidateLatency[feature].map { Format.nanos($0.p95) } ?? "-"])
         }
         var out = "Run \(runId) \(status.rawValue): \(totals.scenarios) scenarios, \(totals.commands) commands\n\n"
-        out += Format.table(rows, rightAligned: Set(1..<11))
-        let top = totals.signatures.prefix(topSignatures)
+        out += Format.table(rows, rightAligned: Set(1..<12))
+        let roots = totals.signatures.filter { $0.downstreamOf == nil }
+        let top = roots.prefix(topSignatures)
         if !top.isEmpty {
-            out += "\nTop divergence signatures (\(totals.signatures.count) distinct):\n"
-            var sigRows: [[String]] = [["count", "signature", "status", "description"]]
+            out += "\nTop divergence signatures (\(roots.count) distinct; knock-ons counted under the signature they follow from):\n"
+            var sigRows: [[String]] = [["count", "caused", "signature", "status", "description"]]
             for s in top {
-                sigRows.append(["\(s.count)", s.signature, s.acceptedRule.map { "accepted: \($0)" } ?? "UNEXPECTED", s.text])
+                sigRows.append(["\(s.count)", "\(s.caused)", s.signature,
+                                s.acceptedRule.map { "accepted: \($0)" } ?? "UNEXPECTED", s.text])
             }
-            out += Format.table(sigRows, rightAligned: [0])
+            out += Format.table(sigRows, rightAligned: [0, 1])
         }
         for feature in totals.featureOrder {
             guard let abandoned = totals.features[feature]?.abandoned, abandoned > 0 else { continue }

@@ -1,7 +1,8 @@
 import Foundation
 import Histogram
 
-/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise.
+/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise; a
+/// downstream divergence is not a comparison.
 public struct FeatureCounts: Sendable, Codable, Equatable {
     public var comparisons = 0
     public var matches = 0
@@ -27,6 +28,10 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     /// Divergences only on paths where the control differs from a second control (`--secondary`): neither a
     /// match nor a mismatch.
     public var noise = 0
+    /// Divergences downstream of an earlier divergence of the same scenario (knock-ons: the command touched an
+    /// entity an earlier divergent command touched). Not comparisons: they leave the mismatch rate altogether,
+    /// numerator and denominator, and are counted under their root's signature.
+    public var downstream = 0
 
     public init() {}
 
@@ -43,6 +48,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         candidateRejections += other.candidateRejections
         abandoned += other.abandoned
         noise += other.noise
+        downstream += other.downstream
     }
 
     /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).

@@ -116,6 +116,11 @@ public struct SignatureSummary: Sendable, Codable, Equatable {
     public var acceptedRule: String?
     public var first: Occurrence
     public var last: Occurrence
+    /// For knock-ons: the signature of the root divergences these followed from. A downstream divergence is
+    /// counted under a signature of its own per root signature, never under an unexpected or accepted one.
+    public var downstreamOf: String? = nil
+    /// For a root signature: the downstream divergences its occurrences caused ("caused 37 later divergences").
+    public var caused = 0
 }
 
 /// The totals of a run.
@@ -278,6 +283,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         /// that would have matched it.
         var shapes: [String: Shape] = [:]
         var signatureSlots: [String: Int] = [:]
+        /// Knock-on state of the command being compared.
+        var knockOn = KnockOnCommand()
 
         init(index: Int, features: Int) {
             self.index = index
@@ -316,14 +323,17 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         private var repeatControl: Subject.ControlWorld?
         let clock: ScenarioClock
         let start: Double
+        /// The scenario's knock-on chains so far: a later part's divergences may follow from an earlier part's.
+        let chains: KnockOnChains
 
         init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, repeatControl: Subject.ControlWorld?,
-             clock: ScenarioClock, start: Double) {
+             clock: ScenarioClock, start: Double, chains: KnockOnChains) {
             self.control = control
             self.candidate = candidate
             self.repeatControl = repeatControl
             self.clock = clock
             self.start = start
+            self.chains = chains
         }
 
         func takeRepeatControl() -> Subject.ControlWorld? {
@@ -374,6 +384,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             ?? (timesControlTwice(scenario) ? subject.makeControlWorld() : nil)
         let start = continuing?.start ?? first.at
         var clock = continuing?.clock ?? ScenarioClock(start: first.at)
+        var chains = continuing?.chains ?? KnockOnChains()
         let times = ScenarioClock.times(scenario.commands, clock: &clock, advance: subject.clockAdvance(of:))
         do {
             try subject.begin(scenario, times: times, control: &control, candidate: &candidate)
@@ -445,6 +456,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 if let sideEffectsIndex { result.counts[sideEffectsIndex].abandoned += 1 }
                 continue
             }
+            // Knock-ons: in a scenario that already diverged, is this command downstream of an earlier divergence?
+            var entities: [String]?
+            if !chains.isEmpty {
+                let touched = subject.entities(of: input.command, control: controlResult, world: control)
+                entities = touched
+                result.knockOn.root = chains.root(touching: touched)
+            }
             if comparesFeature {
                 if case .success(let a) = controlResult {
                     if let reported = subject.reportedDuration(a) { controlTime = reported }
@@ -469,6 +487,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 if comparesFeature { result.counts[index].controlFailedJobs += jobs }
                 if let sideEffectsIndex { result.counts[sideEffectsIndex].controlFailedJobs += jobs }
             }
+            if result.knockOn.diverged, let root = result.knockOn.root ?? result.knockOn.started {
+                chains.add(entities ?? subject.entities(of: input.command, control: controlResult, world: control), root: root)
+            }
+            result.knockOn = KnockOnCommand()
             if case .success(let outcome) = candidateResult {
                 let records = subject.records(outcome)
                 if !records.failedJobs.isEmpty {
@@ -487,7 +509,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         if scenario.synthetic { result.syntheticCommands += scenario.commands.count }
         if scenario.continues {
-            return Carry(control: control, candidate: candidate, repeatControl: repeatControl, clock: clock, start: start)
+            return Carry(control: control, candidate: candidate, repeatControl: repeatControl, clock: clock, start: start,
+                         chains: chains)
         }
         result.scenarios += 1
         result.scenarioSeconds += clock.now - start
@@ -613,6 +636,15 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         return (Signature(id: Signature.hash(signature.text + " | accepted by " + rule), text: signature.text), rule, expired)
     }
 
+    /// The signature of knock-ons of one shape that follow from roots of one signature: the shape's text, with
+    /// an id of its own per root signature, so a knock-on never counts under an unexpected or accepted signature.
+    static func downstreamSignature(_ divergence: Divergence, of root: String) -> Signature {
+        let signature = Signature(feature: divergence.feature, op: divergence.op, kind: divergence.kind,
+                                  controlCode: divergence.controlCode, candidateCode: divergence.candidateCode,
+                                  paths: divergence.paths)
+        return Signature(id: Signature.hash(signature.text + " | downstream of " + root), text: signature.text)
+    }
+
     /// Counts a divergence under its signature. Signature and rule depend only on the divergence's shape
     /// (feature, op, kind, codes, paths), and a run has few shapes, so each is classified once per batch;
     /// a full ``Divergence`` is built only for the first few of each signature, which are the only ones the
@@ -627,6 +659,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                        controlCode: controlCode, candidateCode: candidateCode, controlOutcome: .null,
                        candidateOutcome: .null, signature: Signature(id: "", text: ""), acceptedRule: nil)
         }
+        // Downstream of an earlier divergence of the scenario: a knock-on, not evidence on a clean state. A
+        // candidate crash is never one (whatever state led there, the candidate should refuse, not crash).
+        let root = kind == .noise || kind == .candidateError ? nil : result.knockOn.root
         var key = place.feature
         key.reserveCapacity(96)
         // "\u{0}" stands for no code, so that no code and an empty code are different shapes.
@@ -636,11 +671,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             key += "\u{1}"
             key += entry.path
         }
+        if let root { key += "\u{2}" + root.signature }
         let shape: Shape
         if let known = result.shapes[key] {
             shape = known
         } else {
-            let (signature, rule, expired) = classify(divergence())
+            let (signature, rule, expired) = root.map { (Self.downstreamSignature(divergence(), of: $0.signature), nil, []) }
+                ?? classify(divergence())
             let slot: Int
             if let existing = result.signatureSlots[signature.id] {
                 slot = existing
@@ -650,7 +687,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 let nowhere = SignatureSummary.Occurrence(scenario: "", seq: 0, file: "", line: 0, ordinal: 0)
                 result.signatures.append(SignatureSummary(signature: signature.id, text: signature.text,
                                                           feature: place.feature, op: input.op, kind: kind, count: 0,
-                                                          acceptedRule: rule, first: nowhere, last: nowhere))
+                                                          acceptedRule: rule, first: nowhere, last: nowhere,
+                                                          downstreamOf: root?.signature))
             }
             shape = Shape(slot: slot, rule: rule, expired: expired)
             result.shapes[key] = shape
@@ -668,6 +706,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             var full = divergence()
             full.signature = Signature(id: id, text: result.signatures[shape.slot].text)
             full.acceptedRule = shape.rule
+            full.root = root
             if example {
                 full.controlOutcome = controlTree()
                 full.candidateOutcome = candidateTree()
@@ -676,7 +715,20 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             if options.keepsEveryDivergence { result.divergences.append(full) }
         }
         var counts = result.counts[place.index]
-        if kind == .noise {
+        if kind != .noise {
+            if root != nil {
+                result.knockOn.downstream = true
+            } else if kind != .eventMismatch, result.knockOn.started == nil {
+                // Only a divergence of behaviour (status, value, transitions, the snapshot of the entities touched)
+                // starts a chain: one in side effects alone (events, listener jobs) left equal states behind.
+                result.knockOn.started = KnockOnRoot(scenario: scenario.id, seq: input.seq, signature: id)
+            }
+        }
+        if root != nil {
+            // Out of the rate altogether: the comparison this divergence was counted as is taken back.
+            counts.comparisons -= 1
+            counts.downstream += 1
+        } else if kind == .noise {
             counts.noise += 1
         } else if shape.rule == nil {
             counts.mismatches += 1
@@ -754,6 +806,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         func totals() -> RunTotals {
             var features: [String: FeatureCounts] = [:]
             for feature in order { features[feature] = counts[feature] ?? FeatureCounts() }
+            var signatures = signatures
+            for summary in self.signatures.values {
+                if let root = summary.downstreamOf { signatures[root]?.caused += summary.count }
+            }
             let ranked = signatures.values.sorted {
                 $0.count != $1.count ? $0.count > $1.count : $0.signature < $1.signature
             }

@@ -73,6 +73,7 @@ extension Store {
                 c.abandoned = stat["abandoned"]
                 c.noise = stat["noise"]
                 c.controlFailedJobs = stat["control_failed_jobs"]
+                c.downstream = stat["downstream"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)

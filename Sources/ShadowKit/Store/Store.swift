@@ -314,6 +314,19 @@ public final class Store: Sendable {
                 ALTER TABLE latency_v7 RENAME TO latency;
                 """)
         }
+        migrator.registerMigration("v8-downstream") { db in
+            // Knock-ons: divergences downstream of an earlier divergence of their scenario leave the mismatch
+            // rate; they are counted per feature, grouped under signatures of their own that name the root
+            // signature (`downstream_of`), summed per root signature (`caused`), and kept examples name their root.
+            try db.execute(sql: """
+                ALTER TABLE feature_stats ADD COLUMN downstream INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE signatures ADD COLUMN downstream_of TEXT;
+                ALTER TABLE signatures ADD COLUMN caused INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE divergences ADD COLUMN root_scenario TEXT;
+                ALTER TABLE divergences ADD COLUMN root_seq INTEGER;
+                ALTER TABLE divergences ADD COLUMN root_signature TEXT;
+                """)
+        }
         for schema in schemas {
             for migration in schema.migrations {
                 migrator.registerMigration(migration.identifier, migrate: migration.migrate)

@@ -74,6 +74,12 @@ public protocol ShadowSubject: Sendable {
     func secondaryDuration(_ control: Outcome) -> UInt64?
     /// Listener jobs that failed in an outcome (default: counted from ``records(_:)``).
     func failedJobCount(_ outcome: Outcome) -> Int
+
+    /// The entity keys the command touched (`course:7`, `enrollment:3:7`), to trace a divergence back to an
+    /// earlier divergence of the same scenario on the same entities (its root; see ``KnockOnRoot``). Called after
+    /// both sides applied the command, with the control's result and world, and only in a scenario that already
+    /// diverged or on a command that diverges. The default, `["*"]`, makes the whole scenario one entity.
+    func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String]
 }
 
 extension ShadowSubject {
@@ -89,6 +95,10 @@ extension ShadowSubject {
     public func secondaryDuration(_ control: Outcome) -> UInt64? { nil }
 
     public func failedJobCount(_ outcome: Outcome) -> Int { records(outcome).failedJobs.count }
+
+    public func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String] {
+        [KnockOnChains.wholeScenario]
+    }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))

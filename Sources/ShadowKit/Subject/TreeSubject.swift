@@ -258,6 +258,16 @@ public struct TreeSubject: ShadowSubject {
         return jobs.count { $0["status"] == .string("failed") }
     }
 
+    /// The `entities` of the control's outcome (strings; docs/protocol.md); without them (or when the control
+    /// crashed) the whole scenario is one entity.
+    public func entities(of command: TreeCommand, control: Result<TreeOutcome, any Error>, world: SideWorld) -> [String] {
+        guard case .success(let outcome) = control, case .array(let values)? = outcome.tree["entities"] else {
+            return [KnockOnChains.wholeScenario]
+        }
+        let keys = values.compactMap { value -> String? in if case .string(let key) = value { key } else { nil } }
+        return keys.isEmpty ? [KnockOnChains.wholeScenario] : keys
+    }
+
     public func records(_ outcome: TreeOutcome) -> SideEffectRecords {
         var records = SideEffectRecords()
         func text(_ value: JSONValue?) -> String {

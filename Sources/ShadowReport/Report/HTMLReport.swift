@@ -107,6 +107,7 @@ public enum HTMLReport {
         }
         out += "<div class=\"scroll\"><table class=\"numbers\"><thead><tr><th>Feature</th><th>Verdict</th><th>Compared</th><th>Matched</th>"
         out += "<th>Accepted</th><th>Unexpected</th><th>Mismatch rate</th><th title=\"one-sided 95% Clopper–Pearson upper bound\">95% upper bound</th>"
+        out += "<th title=\"divergences downstream of an earlier divergence of their scenario: not in the rate\">Knock-ons</th>"
         out += "<th>Candidate errors</th><th>Refused transitions</th><th>Failed jobs</th><th>Signatures (new)</th></tr></thead><tbody>\n"
         for feature in model.features {
             let c = feature.counts
@@ -115,6 +116,7 @@ public enum HTMLReport {
             out += "<td class=\"\(c.mismatches > 0 ? "bad" : "")\">\(Format.count(c.mismatches))</td>"
             out += "<td>\(e(feature.mismatchRate.map(Format.percent) ?? "n/a"))</td>"
             out += "<td>\(e(feature.mismatchUpperBound.map(Format.percent) ?? "n/a"))</td>"
+            out += "<td>\(Format.count(c.downstream))</td>"
             out += "<td>\(Format.count(c.candidateErrors))</td><td>\(Format.count(c.stateTransitionErrors))</td><td>\(Format.count(c.failedJobs))</td>"
             out += "<td>\(feature.signatures)\(feature.newUnexpectedSignatures > 0 ? " <span class=\"new\">\(feature.newUnexpectedSignatures) new</span>" : "")</td></tr>\n"
         }
@@ -133,6 +135,11 @@ public enum HTMLReport {
         out += "<b>\(unexpected.count) unexpected</b> (\(Format.count(unexpectedCount)) divergences, \(model.newUnexpectedSignatures.count) new), "
         out += "\(accepted.count) accepted (\(Format.count(acceptedCount)) divergences). Ranked by count; share is of all divergences. "
         out += "Each signature below shows its first \(model.examplesPerSignature) example(s); counts are exact.</p>\n"
+        if model.downstreamDivergences > 0 {
+            out += "<p>\(Format.count(model.downstreamDivergences)) more divergences are knock-ons: later commands of the same "
+            out += "scenario on an entity an earlier divergence touched. They are in no rate and no count above; each "
+            out += "signature says how many it caused.</p>\n"
+        }
         guard !model.signatures.isEmpty else {
             return out + "<p class=\"muted\">No divergences.</p></section>\n"
         }
@@ -155,7 +162,7 @@ public enum HTMLReport {
         for (rank, signature) in list.enumerated() {
             out += "<tr>"
             out += "<td><a href=\"#sig-\(e(signature.id))\">\(rank + 1)</a></td>"
-            out += "<td class=\"num\">\(Format.count(signature.count))</td>"
+            out += "<td class=\"num\">\(Format.count(signature.count))\(signature.caused > 0 ? "<br><span class=\"muted\">caused \(Format.count(signature.caused)) later</span>" : "")</td>"
             out += "<td class=\"num\"><span class=\"share\"><span style=\"width:\(ReportCharts.fmt(max(1, signature.share * 100)))%\"></span></span>\(e(Format.percent(signature.share)))</td>"
             if signature.isUnexpected {
                 out += "<td>\(signature.isNew ? "<span class=\"new\">NEW</span>" : "")</td>"
@@ -290,6 +297,14 @@ public enum HTMLReport {
             out += "<b>\(e(signature.feature))</b> <code>\(e(signature.op))</code> \(e(signature.kind)) <span class=\"muted\">\(e(signature.id))</span></summary>\n"
             out += "<div class=\"body\"><p class=\"desc\"><code>\(e(signature.description))</code></p>\n"
             out += "<p class=\"small\">\(e(Format.percent(signature.share))) of all divergences. First seen \(place(signature.first)), last seen \(place(signature.last)).</p>\n"
+            if signature.caused > 0 {
+                out += "<div class=\"knock-ons\"><h4>Caused \(Format.count(signature.caused)) later \(signature.caused == 1 ? "divergence" : "divergences")</h4>"
+                out += "<p class=\"small\">Later commands of the same scenarios on an entity these divergences touched; out of every rate.</p><ul>"
+                for knockOn in signature.knockOns {
+                    out += "<li><b>\(Format.count(knockOn.count))×</b> <code>\(e(knockOn.description))</code>, first \(place(knockOn.first))</li>"
+                }
+                out += "</ul></div>\n"
+            }
             if let reproduction = signature.minimalReproduction {
                 out += "<div class=\"repro\"><h4>Minimal reproduction</h4><p class=\"small\">\(e(reproduction.note))</p>"
                 out += "<pre class=\"lines\">\(reproduction.lines.map { e($0.jsonText) }.joined(separator: "\n"))</pre>"

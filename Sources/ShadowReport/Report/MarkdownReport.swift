@@ -26,14 +26,14 @@ public enum MarkdownReport {
         }
 
         if !model.features.isEmpty {
-            out += "| Feature | Verdict | Unexpected | Mismatch rate | 95% upper bound | Accepted |\n"
-            out += "|---|---|--:|--:|--:|--:|\n"
+            out += "| Feature | Verdict | Unexpected | Mismatch rate | 95% upper bound | Accepted | Knock-ons |\n"
+            out += "|---|---|--:|--:|--:|--:|--:|\n"
             for feature in model.features {
                 let c = feature.counts
                 out += "| \(code(feature.name)) | \(ReportText.mark(feature.verdict)) \(ReportText.verdict(feature.verdict)) "
                 out += "| \(Format.count(c.mismatches)) of \(Format.count(c.comparisons)) "
                 out += "| \(feature.mismatchRate.map(Format.percent) ?? "n/a") | \(feature.mismatchUpperBound.map(Format.percent) ?? "n/a") "
-                out += "| \(Format.count(c.accepted)) |\n"
+                out += "| \(Format.count(c.accepted)) | \(Format.count(c.downstream)) |\n"
             }
             out += "\n"
         }
@@ -47,12 +47,23 @@ public enum MarkdownReport {
         } else {
             out += "**Top unexpected signatures** (\(unexpected.count) unexpected, \(fresh.count) new; "
             out += "\(accepted) accepted with \(Format.count(acceptedCount)) divergences)\n\n"
-            out += "| # | Count | Share | Feature | Op | Kind | Signature |\n|--:|--:|--:|---|---|---|---|\n"
+            out += "| # | Count | Caused | Share | Feature | Op | Kind | Signature |\n|--:|--:|--:|--:|---|---|---|---|\n"
             for (rank, signature) in unexpected.prefix(topSignatures).enumerated() {
-                out += "| \(rank + 1) | \(Format.count(signature.count)) | \(Format.percent(signature.share)) | \(code(signature.feature)) "
+                out += "| \(rank + 1) | \(Format.count(signature.count)) | \(Format.count(signature.caused)) | \(Format.percent(signature.share)) | \(code(signature.feature)) "
                 out += "| \(code(signature.op)) | \(signature.kind)\(signature.isNew ? " 🆕" : "") | \(code(signature.id)) |\n"
             }
             if unexpected.count > topSignatures { out += "\n…and \(unexpected.count - topSignatures) more in the HTML report.\n" }
+            out += "\n"
+        }
+        let causing = model.signatures.filter { $0.caused > 0 }.sorted { $0.caused > $1.caused }
+        if !causing.isEmpty {
+            out += "**Knock-ons** (\(Format.count(model.downstreamDivergences)) later divergences on entities an earlier divergence "
+            out += "of the same scenario touched; in no rate):\n\n"
+            for signature in causing.prefix(topSignatures) {
+                let status = signature.acceptedRule.map { "accepted \(code($0))" } ?? "UNEXPECTED"
+                out += "- \(code(signature.id)) \(code(signature.op)) \(signature.kind) (\(status)) caused "
+                out += "\(Format.count(signature.caused)) later divergences\n"
+            }
             out += "\n"
         }
         if !fresh.isEmpty {

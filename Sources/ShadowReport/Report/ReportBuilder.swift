@@ -106,7 +106,9 @@ public enum ReportBuilder {
         }
         let header = run.header
         let decision = options.gate?.evaluate(run, features: [])
-        let rows = try store.signatureRows(runId: runId)
+        let allRows = try store.signatureRows(runId: runId)
+        let rows = allRows.filter { $0.downstreamOf == nil }
+        let knockOnRows = allRows.filter { $0.downstreamOf != nil }
         let baseline = try options.baselineRunId ?? store.previousCompleteRunId(before: runId)
         let baselineIds = try baseline.map { try store.signatureIds(runId: $0) }
         let examples = try store.divergenceExamples(runId: runId, signatures: rows.map(\.id),
@@ -127,6 +129,12 @@ public enum ReportBuilder {
                 count: row.count, share: total > 0 ? Double(row.count) / Double(total) : 0,
                 acceptedRule: row.acceptedRule, isNew: baselineIds.map { !$0.contains(row.id) } ?? false,
                 first: occurrence(row.first, &redactor, options), last: occurrence(row.last, &redactor, options),
+                caused: row.caused,
+                knockOns: knockOnRows.filter { $0.downstreamOf == row.id }.map { knockOn in
+                    ReportKnockOn(id: knockOn.id, description: knockOn.description, feature: knockOn.feature,
+                                  op: knockOn.op, kind: knockOn.kind, count: knockOn.count,
+                                  first: occurrence(knockOn.first, &redactor, options))
+                },
                 examples: [], minimalReproduction: nil)
         }
         for index in signatures.indices {
@@ -180,7 +188,7 @@ public enum ReportBuilder {
         return ReportModel(
             generatedAt: Timestamp.format(options.generatedAt.rounded(.down)), run: reportHeader, verdict: verdict,
             verdictReason: reason, criteriaFile: options.gate?.table.file, features: features, signatures: signatures,
-            totalDivergences: total, baselineRunId: baseline, latency: latency,
+            totalDivergences: total, downstreamDivergences: knockOnRows.reduce(0) { $0 + $1.count }, baselineRunId: baseline, latency: latency,
             trend: try store.trend(upTo: runId, limit: options.trendRuns),
             expiredRules: try store.expiredRuleHits(runId: runId).map { ReportExpiredRule(rule: $0.rule, wouldMatch: $0.wouldMatch) },
             mismatchRateTarget: options.gate.flatMap { mismatchTarget($0.table) },

@@ -19,6 +19,8 @@ public struct ReportModel: Sendable, Codable, Equatable {
     public var signatures: [ReportSignature]
     /// Divergences of the run (accepted and unexpected): the denominator of each signature's share.
     public var totalDivergences: Int
+    /// Knock-on divergences (downstream of an earlier divergence of their scenario), shown under their roots.
+    public var downstreamDivergences = 0
     /// The complete run "new" is measured against; nil when there is none (then nothing is marked new).
     public var baselineRunId: Int64?
     public var latency: [ReportLatency]
@@ -94,11 +96,27 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public var isNew: Bool
     public var first: ReportOccurrence
     public var last: ReportOccurrence
+    /// Later divergences of the same scenarios on the entities this signature's divergences touched
+    /// ("caused 37 later divergences"): out of every rate, counted here.
+    public var caused = 0
+    /// What those knock-ons were, most frequent first.
+    public var knockOns: [ReportKnockOn] = []
     public var examples: [ReportExample]
     /// A shrunk scenario that still shows this signature, when a shrinker provided one.
     public var minimalReproduction: ReportReproduction?
 
     public var isUnexpected: Bool { acceptedRule == nil }
+}
+
+/// Knock-on divergences of one shape that followed from one root signature.
+public struct ReportKnockOn: Sendable, Codable, Equatable {
+    public var id: String
+    public var description: String
+    public var feature: String
+    public var op: String
+    public var kind: String
+    public var count: Int
+    public var first: ReportOccurrence
 }
 
 /// Where a signature was seen, and the command that replays it.

@@ -16,8 +16,8 @@ public enum ShrinkDefaults {
 ///    the candidate still produces a divergence with the target signature" — replayed by the same runner,
 ///    options and accepted rules as a run, so the signature is exactly the one a run reports. Replays are
 ///    causal (a command's outcome depends only on the commands before it), so every successful candidate is
-///    also cut right after the first command that shows the signature. Only the target's feature is compared
-///    (features are compared independently, so its divergences and signatures are unchanged).
+///    also cut right after the first command that shows the signature. Every feature is compared: knock-on
+///    chains cross features, so the target's signature depends on the other features' divergences before it.
 /// 2. Value simplification through the subject's wire encoding (`encode` → fields → simpler fields →
 ///    `decode`, candidates that do not decode are skipped): identifiers renumbered 1, 2, 3… consistently,
 ///    optional fields dropped, array elements removed, numbers moved toward 0, strings shortened, time gaps
@@ -45,9 +45,11 @@ public struct ScenarioShrinker<Subject: ShadowSubject>: Sendable {
         replayer = Replayer(subject: subject, options: replayOptions)
     }
 
-    /// The divergence shrunk when no signature is given: the first unexpected one, else the first one.
+    /// The divergence shrunk when no signature is given: the first unexpected root, else the first root (a
+    /// knock-on is not a problem of its own: cutting its root away would change its signature), else the first.
     public static func defaultTarget(in divergences: [Divergence]) -> Divergence? {
-        divergences.first { $0.acceptedRule == nil } ?? divergences.first
+        divergences.first { $0.acceptedRule == nil && $0.root == nil } ?? divergences.first { $0.root == nil }
+            ?? divergences.first
     }
 
     /// Distinct signatures in the order a replay of `scenario` first shows them.
@@ -76,11 +78,10 @@ public struct ScenarioShrinker<Subject: ShadowSubject>: Sendable {
             chosen = first
         }
 
-        // Features are compared independently, so comparing only the target's feature finds the same
-        // divergence with the same signature, without building diffs for every other feature's divergences.
-        var focusedOptions = options
-        focusedOptions.features = [chosen.feature]
-        let focused = Replayer(subject: subject, options: focusedOptions)
+        // Every feature is compared: a divergence in another feature can make the target a knock-on (downstream
+        // of it, under another signature), so comparing the target's feature alone could keep a reproduction
+        // that a run reports differently.
+        let focused = replayer
         var session = ShrinkSession(shrinker: self, replayer: focused, source: scenario, target: chosen.signature.id,
                                     deadline: started.advanced(by: budget.time),
                                     maxCalls: budget.maxPredicateCalls, clock: clock)

@@ -21,6 +21,10 @@ public struct SignatureRow: Sendable, Equatable, Codable {
     public var acceptedRule: String?
     public var first: Place
     public var last: Place
+    /// For knock-ons: the root signature they follow from (then this row is not a problem of its own).
+    public var downstreamOf: String? = nil
+    /// For a root signature: the knock-on divergences its occurrences caused.
+    public var caused = 0
 }
 
 /// A row of the `divergences` table: one kept example of a signature, outcomes still as stored JSON text.
@@ -39,6 +43,10 @@ public struct DivergenceRow: Sendable, Equatable {
     public var controlOutcome: String
     public var candidateOutcome: String
     public var acceptedRule: String?
+    /// For a knock-on: the scenario, seq and signature of the divergence it follows from.
+    public var rootScenario: String? = nil
+    public var rootSeq: Int? = nil
+    public var rootSignature: String? = nil
 }
 
 /// Comparisons and unexpected divergences of one feature in one run, for the trend.
@@ -75,7 +83,8 @@ extension Store {
                     first: .init(scenario: row["first_scenario"], seq: row["first_seq"], file: row["first_file"],
                                  line: row["first_line"]),
                     last: .init(scenario: row["last_scenario"], seq: row["last_seq"], file: row["last_file"],
-                                line: row["last_line"]))
+                                line: row["last_line"]),
+                    downstreamOf: row["downstream_of"], caused: row["caused"])
             }
         }
     }
@@ -96,7 +105,8 @@ extension Store {
                         seq: row["seq"], file: row["file"], line: row["line"], kind: row["kind"],
                         signature: row["signature"], paths: row["paths"], diff: row["diff"],
                         controlOutcome: row["control_outcome"], candidateOutcome: row["candidate_outcome"],
-                        acceptedRule: row["accepted_rule"])
+                        acceptedRule: row["accepted_rule"], rootScenario: row["root_scenario"], rootSeq: row["root_seq"],
+                        rootSignature: row["root_signature"])
                 }
             }
             return examples
@@ -111,10 +121,10 @@ extension Store {
         }
     }
 
-    /// The signature ids a run recorded.
+    /// The signature ids a run recorded (root signatures: knock-ons are not problems of their own).
     public func signatureIds(runId: Int64) throws(StoreError) -> Set<String> {
         try read { db in
-            Set(try String.fetchAll(db, sql: "SELECT signature FROM signatures WHERE run_id = ?", arguments: [runId]))
+            Set(try String.fetchAll(db, sql: "SELECT signature FROM signatures WHERE run_id = ? AND downstream_of IS NULL", arguments: [runId]))
         }
     }
 

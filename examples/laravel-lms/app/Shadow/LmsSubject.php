@@ -50,6 +50,12 @@ abstract class LmsSubject implements WorkerSubject
         if ($op === 'clock.advance') {
             return Outcome::accepted()->toArray($this->recorder);
         }
-        return $this->handle($op, $command, $now)->toArray($this->recorder);
+        $outcome = $this->handle($op, $command, $now)->toArray($this->recorder);
+        // What the command touched, for ShadowGate's knock-on chains (never compared).
+        $entities = Entities::of($op, $command);
+        if ($entities !== []) {
+            $outcome['entities'] = $entities;
+        }
+        return $outcome;
     }
 }
