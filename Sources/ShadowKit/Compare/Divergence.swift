@@ -38,6 +38,8 @@ public struct Divergence: Sendable, Equatable {
     public var signature: Signature
     /// The accepted-divergence rule that explains it, if any.
     public var acceptedRule: String?
+    /// Why a divergence a rule matched is unexpected after all (the counterfactual check), or `nil`.
+    public var note: String? = nil
 
     public var paths: [String] { diff.map(\.path) }
 }

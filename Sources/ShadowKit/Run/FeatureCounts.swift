@@ -1,7 +1,7 @@
 import Foundation
 import Histogram
 
-/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise.
+/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise, tolerated.
 public struct FeatureCounts: Sendable, Codable, Equatable {
     public var comparisons = 0
     public var matches = 0
@@ -25,6 +25,9 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     /// Divergences only on paths where the control differs from a second control (`--secondary`): neither a
     /// match nor a mismatch.
     public var noise = 0
+    /// Comparisons whose only differences a comparator tolerance absorbed (`$.value.grade` within 0.01): not
+    /// matches, not mismatches, shown beside them.
+    public var tolerated = 0
 
     public init() {}
 
@@ -40,6 +43,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         candidateRejections += other.candidateRejections
         abandoned += other.abandoned
         noise += other.noise
+        tolerated += other.tolerated
     }
 
     /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).

@@ -66,6 +66,7 @@ extension Store {
                 c.candidateRejections = stat["candidate_rejections"]
                 c.abandoned = stat["abandoned"]
                 c.noise = stat["noise"]
+                c.tolerated = stat["tolerated"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)

@@ -56,11 +56,11 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
                         candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections,
-                        abandoned, noise)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        abandoned, noise, tolerated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
                                      c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
-                                     c.candidateRejections, c.abandoned, c.noise])
+                                     c.candidateRejections, c.abandoned, c.noise, c.tolerated])
             }
             for (side, summaries) in [("control", totals.latency), ("candidate", totals.candidateLatency)] {
                 for feature in summaries.keys.sorted() {
@@ -75,11 +75,12 @@ extension Store {
             for s in totals.signatures {
                 try db.execute(sql: """
                     INSERT INTO signatures (run_id, signature, description, feature, op, kind, count, accepted_rule,
-                        first_scenario, first_seq, first_file, first_line, last_scenario, last_seq, last_file, last_line)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        first_scenario, first_seq, first_file, first_line, last_scenario, last_seq, last_file, last_line,
+                        explained, unexplained)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, s.signature, s.text, s.feature, s.op, s.kind.rawValue, s.count,
                                      s.acceptedRule, s.first.scenario, s.first.seq, s.first.file, s.first.line,
-                                     s.last.scenario, s.last.seq, s.last.file, s.last.line])
+                                     s.last.scenario, s.last.seq, s.last.file, s.last.line, s.explained, s.unexplained])
             }
             for (rule, hits) in totals.expiredRuleHits.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO expired_rules (run_id, rule_id, would_match) VALUES (?, ?, ?)",
@@ -112,8 +113,8 @@ public struct StoreSink: RunSink, Sendable {
             if !batch.divergences.isEmpty {
                 let statement = try db.makeStatement(sql: """
                     INSERT INTO divergences (run_id, ordinal, feature, op, scenario, seq, file, line, kind, signature,
-                        paths, diff, control_outcome, candidate_outcome, accepted_rule)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        paths, diff, control_outcome, candidate_outcome, accepted_rule, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for d in batch.divergences {
                     let paths = JSONValue.array(d.paths.map(JSONValue.string)).jsonText
@@ -124,7 +125,7 @@ public struct StoreSink: RunSink, Sendable {
                     try statement.execute(arguments: [runId, d.ordinal, d.feature, d.op, d.scenario, d.seq, d.file,
                                                       d.line, d.kind.rawValue, d.signature.id, paths, diff,
                                                       d.controlOutcome.jsonText, d.candidateOutcome.jsonText,
-                                                      d.acceptedRule])
+                                                      d.acceptedRule, d.note])
                 }
             }
             guard !batch.sideEffects.isEmpty else { return }

@@ -67,6 +67,14 @@ public protocol ShadowSubject: Sendable {
     /// Paths (`$.value.token`) where the control's outcome differed from a second control's on the same
     /// command: a difference there is noise, not evidence about the candidate.
     func noisePaths(_ control: Outcome) -> Set<String>
+
+    /// Quirks (ids, as accepted rules and tolerances name them) the control can switch off for the
+    /// counterfactual check. Empty (the default): the subject cannot, and accepted divergences stay *unexplained*.
+    var switchableQuirks: Set<String> { get }
+    /// The control's outcome for `command` with `quirks` switched off (each behaving as the candidate intends),
+    /// applied to `world`: the control's world as it was before the command (a copy; what happens to it is
+    /// thrown away). `nil` when the subject cannot (the default). A thrown error is a control crash.
+    func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld, now: Date) throws -> Outcome?
 }
 
 extension ShadowSubject {
@@ -76,6 +84,11 @@ extension ShadowSubject {
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
 
     public func noisePaths(_ control: Outcome) -> Set<String> { [] }
+
+    public var switchableQuirks: Set<String> { [] }
+
+    public func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld,
+                             now: Date) throws -> Outcome? { nil }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))

@@ -21,6 +21,9 @@ public struct SignatureRow: Sendable, Equatable, Codable {
     public var acceptedRule: String?
     public var first: Place
     public var last: Place
+    /// Of an accepted signature's divergences, those the counterfactual check explained, and those it could not check.
+    public var explained = 0
+    public var unexplained = 0
 }
 
 /// A row of the `divergences` table: one kept example of a signature, outcomes still as stored JSON text.
@@ -39,6 +42,8 @@ public struct DivergenceRow: Sendable, Equatable {
     public var controlOutcome: String
     public var candidateOutcome: String
     public var acceptedRule: String?
+    /// Why a rule's match is unexpected after all (the counterfactual check), or `nil`.
+    public var note: String? = nil
 }
 
 /// Comparisons and unexpected divergences of one feature in one run, for the trend.
@@ -75,7 +80,8 @@ extension Store {
                     first: .init(scenario: row["first_scenario"], seq: row["first_seq"], file: row["first_file"],
                                  line: row["first_line"]),
                     last: .init(scenario: row["last_scenario"], seq: row["last_seq"], file: row["last_file"],
-                                line: row["last_line"]))
+                                line: row["last_line"]),
+                    explained: row["explained"] ?? 0, unexplained: row["unexplained"] ?? 0)
             }
         }
     }
@@ -96,7 +102,7 @@ extension Store {
                         seq: row["seq"], file: row["file"], line: row["line"], kind: row["kind"],
                         signature: row["signature"], paths: row["paths"], diff: row["diff"],
                         controlOutcome: row["control_outcome"], candidateOutcome: row["candidate_outcome"],
-                        acceptedRule: row["accepted_rule"])
+                        acceptedRule: row["accepted_rule"], note: row["note"])
                 }
             }
             return examples
