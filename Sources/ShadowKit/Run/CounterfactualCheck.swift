@@ -25,8 +25,10 @@ extension ShadowRunner {
         var now = Date(timeIntervalSince1970: 0)
         var outcomes: [Set<String>: Result<Subject.Outcome, any Error>?] = [:]
         /// A behaviour divergence happened at an earlier command of this scenario part: the worlds may differ.
-        var divergedEarlier = false
+        var divergedEarlier: Bool
         var divergedNow = false
+
+        init(divergedEarlier: Bool) { self.divergedEarlier = divergedEarlier }
 
         func begin(before world: Subject.ControlWorld, command: Subject.Command, now: Date) {
             before = world

@@ -313,6 +313,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         private var candidate: Subject.CandidateWorld?
         let clock: ScenarioClock
         let start: Double
+        /// Whether a command of an earlier part diverged in behaviour (the counterfactual check's root test).
+        var divergedEarlier = false
 
         init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, clock: ScenarioClock, start: Double) {
             self.control = control
@@ -369,7 +371,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.fatal = Self.fatal(error, scenario, first) ?? error
             return nil
         }
-        result.check = checksCounterfactuals ? CheckState() : nil
+        result.check = checksCounterfactuals ? CheckState(divergedEarlier: continuing?.divergedEarlier ?? false) : nil
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for (position, input) in scenario.commands.enumerated() {
@@ -466,7 +468,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
         }
         if scenario.continues {
-            return Carry(control: control, candidate: candidate, clock: clock, start: start)
+            let carry = Carry(control: control, candidate: candidate, clock: clock, start: start)
+            carry.divergedEarlier = result.check?.divergedEarlier ?? false
+            return carry
         }
         result.scenarios += 1
         result.scenarioSeconds += clock.now - start
