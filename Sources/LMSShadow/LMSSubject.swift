@@ -44,6 +44,15 @@ public struct LMSSubject: ShadowSubject {
         try world.apply(command, now: now)
     }
 
+    public var switchableQuirks: Set<String> { LegacyLMS.switchableQuirks }
+
+    public func applyControl(_ command: LMSCommand, without quirks: Set<String>, on world: LegacyLMS,
+                             now: Date) throws -> LMS.Outcome? {
+        var copy = world
+        copy.withoutQuirks = quirks
+        return try copy.apply(command, now: now)
+    }
+
     public func behavioursEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool {
         control.status == candidate.status && control.errorCode == candidate.errorCode
             && control.value == candidate.value && control.transitions == candidate.transitions

@@ -115,7 +115,8 @@ struct RunCommand: AsyncParsableCommand {
             if !quiet { printError("run \(aborted.runId) aborted; the database keeps it as aborted (\(database.db))") }
             throw aborted.error
         }
-        let report = RunReport(runId: result.runId, status: .complete, totals: result.totals, database: database.db)
+        let report = RunReport(runId: result.runId, status: .complete, totals: result.totals, database: database.db,
+                               pathOnlyRules: try rules.load().accepted.pathOnlyRules)
         if json {
             print(report.json.jsonText)
         } else if !quiet {

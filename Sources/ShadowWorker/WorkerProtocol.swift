@@ -44,9 +44,23 @@ public enum WorkerProtocol {
             case let other?: throw HelloError(message: "gave \"\(key)\" as \(other.jsonText); a string expected")
             }
         }
-        return SideInfo(name: name, version: reply["version"].map(text) ?? "", ops: ops,
-                        sideEffectsFeature: try optional("sideEffectsFeature"), clockOp: try optional("clockOp"),
-                        transitionRefusalCode: try optional("transitionRefusalCode"))
+        var info = SideInfo(name: name, version: reply["version"].map(text) ?? "", ops: ops,
+                            sideEffectsFeature: try optional("sideEffectsFeature"), clockOp: try optional("clockOp"),
+                            transitionRefusalCode: try optional("transitionRefusalCode"))
+        switch reply["quirks"] {
+        case nil, .null?:
+            break
+        case .array(let list)?:
+            for item in list {
+                guard case .string(let quirk) = item, !quirk.isEmpty else {
+                    throw HelloError(message: "listed \(item.jsonText) in \"quirks\"; quirk ids (non-empty strings) expected")
+                }
+                info.quirks.append(quirk)
+            }
+        case let other?:
+            throw HelloError(message: "gave \"quirks\" as \(other.jsonText); a list of quirk ids expected")
+        }
+        return info
     }
 
     static func apply(_ request: SideRequest, id: Int) -> JSONValue {

@@ -93,6 +93,7 @@ public struct WorkerServer {
         if let x = info.sideEffectsFeature { object["sideEffectsFeature"] = .string(x) }
         if let x = info.clockOp { object["clockOp"] = .string(x) }
         if let x = info.transitionRefusalCode { object["transitionRefusalCode"] = .string(x) }
+        if !info.quirks.isEmpty { object["quirks"] = .array(info.quirks.map(JSONValue.string)) }
         return .object(object)
     }
 }

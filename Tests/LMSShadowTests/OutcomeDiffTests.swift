@@ -11,16 +11,16 @@ import Testing
     static let ruleSets: [(String, ComparatorRules)] = [
         ("none", ComparatorRules()),
         ("shipped", ComparatorRules(ignored: [PathPattern("$.jobs[*].id")!],
-                                    tolerances: [(PathPattern("$.value.grade")!, 0.01),
-                                                 (PathPattern("$.events[*].payload.score")!, 0.01)])),
+                                    tolerances: [Tolerance(pattern: PathPattern("$.value.grade")!, absolute: 0.01),
+                                                 Tolerance(pattern: PathPattern("$.events[*].payload.score")!, absolute: 0.01)])),
         ("unordered lists", ComparatorRules(unordered: [PathPattern("$.snapshot")!, PathPattern("$.events")!,
                                                         PathPattern("$.jobs")!, PathPattern("$.transitions")!])),
         ("ignored parts", ComparatorRules(ignored: [PathPattern("$.value")!, PathPattern("$.events[*].payload")!,
                                                     PathPattern("$.snapshot[1]")!, PathPattern("$.jobs")!])),
         ("wildcards and integer tolerance", ComparatorRules(
             ignored: [PathPattern("$.*.name")!, PathPattern("$.transitions[*].id")!],
-            tolerances: [(PathPattern("$.snapshot[*].progressPercent")!, 10), (PathPattern("$.value")!, 3),
-                         (PathPattern("$.events[*].payload.percent")!, 25)])),
+            tolerances: [Tolerance(pattern: PathPattern("$.snapshot[*].progressPercent")!, absolute: 10), Tolerance(pattern: PathPattern("$.value")!, absolute: 3),
+                         Tolerance(pattern: PathPattern("$.events[*].payload.percent")!, absolute: 25)])),
     ]
 
     /// Outcomes of generated traffic with many edge cases: each command's two sides, and (for shapes the two

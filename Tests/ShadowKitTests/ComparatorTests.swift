@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func numericTolerance() {
-        let rules = ComparatorRules(tolerances: [(Self.pattern("$.value.grade"), 0.01)])
+        let rules = ComparatorRules(tolerances: [Tolerance(pattern: Self.pattern("$.value.grade"), absolute: 0.01)])
         let comparator = OutcomeComparator(rules: rules)
         #expect(comparator.diff(Self.outcome(grade: 80), Self.outcome(grade: 80.01)).isEmpty)
         #expect(comparator.diff(Self.outcome(grade: 80.01), Self.outcome(grade: 80)).isEmpty)
@@ -101,7 +101,7 @@ import Testing
         #expect(comparator.diff(.object(["value": .object(["grade": .string("80")])]),
                                 .object(["value": .object(["grade": .double(80)])])).map(\.path) == ["$.value.grade"])
         // Wildcards work in tolerances.
-        let wildcard = OutcomeComparator(rules: ComparatorRules(tolerances: [(Self.pattern("$.events[*].score"), 0.5)]))
+        let wildcard = OutcomeComparator(rules: ComparatorRules(tolerances: [Tolerance(pattern: Self.pattern("$.events[*].score"), absolute: 0.5)]))
         #expect(wildcard.diff(.object(["events": .array([.object(["score": .double(1)]), .object(["score": .double(2)])])]),
                               .object(["events": .array([.object(["score": .double(1.4)]), .object(["score": .double(2.6)])])]))
                 .map(\.path) == ["$.events[1].score"])
@@ -145,7 +145,7 @@ import Testing
               - path: $.tags
             """)
         let rules = try ComparatorRules.load(path: path)
-        #expect(rules == ComparatorRules(ignored: [Self.pattern("$.jobs[*].id")], tolerances: [(Self.pattern("$.value.grade"), 0.5)],
+        #expect(rules == ComparatorRules(ignored: [Self.pattern("$.jobs[*].id")], tolerances: [Tolerance(pattern: Self.pattern("$.value.grade"), absolute: 0.5)],
                                          unordered: [Self.pattern("$.tags")]))
         let empty = try directory.write("empty.yaml", "ignore: []\n")
         #expect(try ComparatorRules.load(path: empty) == ComparatorRules())

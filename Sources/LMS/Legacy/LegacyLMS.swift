@@ -20,12 +20,16 @@ public struct LegacyLMS: LMSImplementation {
         var timeLimitMinutes: Int?
         var passingScore: Double
         var weights: [Double]
+        /// Kept only for the counterfactual check (``withoutQuirks``): the old schema had no such column.
+        var strategy: GradingStrategyKind = .highest
     }
 
     struct EnrollmentRow: Sendable {
         var status: String
         var progress = 0
         var completedLessons = 0
+        /// The distinct lessons completed, for the counterfactual check: legacy itself only counts rows.
+        var distinctLessons: Set<Int> = []
     }
 
     struct AttemptRow: Sendable {
@@ -53,6 +57,18 @@ public struct LegacyLMS: LMSImplementation {
     var attemptIdsByUserQuiz: [UserCourse: [Int]] = [:]
     var ids: IDSource
 
+    /// Quirks switched off: for each, legacy behaves as modern intends (the counterfactual check runs a command
+    /// this way on a copy of the world as it was before the command). Empty in every ordinary run.
+    public var withoutQuirks: Set<String> = []
+
+    /// The quirks that can be switched off: every catalogued quirk, and `legacy.float_course_grade` (the course
+    /// grade as the mean of binary floats rounded by PHP, which the comparator's grade tolerance stands for).
+    public static let switchableQuirks: Set<String> = Set(LegacyQuirk.all.map(\.id)).union([floatCourseGrade])
+    public static let floatCourseGrade = "legacy.float_course_grade"
+
+    /// Whether the quirk behaves as legacy did (not switched off).
+    @inline(__always) func quirk(_ id: String) -> Bool { withoutQuirks.isEmpty || !withoutQuirks.contains(id) }
+
     public init(ids: IDSource = IDSource()) { self.ids = ids }
 
     public mutating func apply(_ command: LMSCommand, now: Date) throws(ImplementationFault) -> Outcome {
@@ -72,7 +88,7 @@ public struct LegacyLMS: LMSImplementation {
             courses[courseId] = course
             lessonCourse[lessonId] = courseId
             return accepted(snapshot: [courseSnapshot(courseId)])
-        case let .courseAddQuiz(courseId, quizId, maxAttempts, timeLimit, passingScore, _, weights):
+        case let .courseAddQuiz(courseId, quizId, maxAttempts, timeLimit, passingScore, strategy, weights):
             guard var course = courses[courseId] else { return .rejected(ErrorCode.notFound) }
             guard quizzes[quizId] == nil else { return .rejected(ErrorCode.duplicateId) }
             guard course.status != "archived" else { return .rejected(ErrorCode.courseNotOpen) }
@@ -81,7 +97,7 @@ public struct LegacyLMS: LMSImplementation {
             }
             // The grading strategy column did not exist in the old schema: it is dropped here.
             quizzes[quizId] = QuizRow(courseId: courseId, maxAttempts: maxAttempts, timeLimitMinutes: timeLimit,
-                                      passingScore: passingScore, weights: weights)
+                                      passingScore: passingScore, weights: weights, strategy: strategy)
             course.quizzes.append(quizId)
             courses[courseId] = course
             return accepted(snapshot: [courseSnapshot(courseId)])
@@ -90,6 +106,12 @@ public struct LegacyLMS: LMSImplementation {
             // Quirk legacy.publish_without_lessons: no lesson check.
             // Quirk legacy.archived_to_published: only "already published" is refused.
             guard course.status != "published" else { return .rejected(ErrorCode.invalidTransition) }
+            if !quirk("legacy.publish_without_lessons"), course.status == "draft", course.lessons.isEmpty {
+                return .rejected(ErrorCode.courseHasNoLessons)
+            }
+            if !quirk("legacy.archived_to_published"), course.status == "archived" {
+                return .rejected(ErrorCode.invalidTransition)
+            }
             return setCourseStatus(courseId, "published", event: EventName.coursePublished)
         case let .courseUnpublish(courseId):
             guard let course = courses[courseId] else { return .rejected(ErrorCode.notFound) }
@@ -110,18 +132,24 @@ public struct LegacyLMS: LMSImplementation {
             guard let row = enrollments[key] else { return .rejected(ErrorCode.notEnrolled) }
             guard row.status == "active" else { return .rejected(ErrorCode.invalidTransition) }
             // Quirk legacy.no_event_on_cancel_or_expire: the controller never fired an event here.
-            return setEnrollmentStatus(key, "cancelled", event: nil)
+            return setEnrollmentStatus(key, "cancelled", event: quirk("legacy.no_event_on_cancel_or_expire")
+                                       ? nil : EventName.enrollmentCancelled)
         case let .expireEnrollment(userId, courseId):
             let key = UserCourse(user: userId, course: courseId)
-            guard enrollments[key] != nil else { return .rejected(ErrorCode.notEnrolled) }
+            guard let row = enrollments[key] else { return .rejected(ErrorCode.notEnrolled) }
             // Quirk legacy.expire_any_status: the nightly expiry job overwrote whatever status it found.
+            if !quirk("legacy.expire_any_status"), row.status != "active" { return .rejected(ErrorCode.invalidTransition) }
             // Quirk legacy.no_event_on_cancel_or_expire.
-            return setEnrollmentStatus(key, "expired", event: nil)
+            return setEnrollmentStatus(key, "expired", event: quirk("legacy.no_event_on_cancel_or_expire")
+                                       ? nil : EventName.enrollmentExpired)
         case let .reactivateEnrollment(userId, courseId):
             let key = UserCourse(user: userId, course: courseId)
             guard let row = enrollments[key] else { return .rejected(ErrorCode.notEnrolled) }
             // Quirk legacy.reactivate_completed: any non-active enrollment comes back, completed ones too.
             guard row.status != "active" else { return .rejected(ErrorCode.invalidTransition) }
+            if !quirk("legacy.reactivate_completed"), row.status == "completed" {
+                return .rejected(ErrorCode.invalidTransition)
+            }
             return setEnrollmentStatus(key, "active", event: EventName.enrollmentReactivated)
         case let .completeLesson(userId, lessonId):
             return completeLesson(user: userId, lessonId: lessonId)
@@ -133,6 +161,15 @@ public struct LegacyLMS: LMSImplementation {
             }
             guard attempt.status == "in_progress" else { return .rejected(ErrorCode.invalidTransition) }
             // Quirk legacy.late_submission_accepted: the time limit was only enforced in the browser.
+            if !quirk("legacy.late_submission_accepted"), let limit = quiz.timeLimitMinutes,
+               let started = attemptStartedAt[attemptId], now.timeIntervalSince(started) > Double(limit) * 60 {
+                attempt.status = "expired"
+                attempts[attemptId] = attempt
+                let event = DomainEvent(EventName.attemptExpired, attemptPayload(attemptId, attempt, quiz))
+                return .rejected(ErrorCode.attemptExpired,
+                                 transitions: [attemptTransition(attemptId, "in_progress", "expired")],
+                                 events: [event], jobs: Listeners.jobs(for: event, in: self, ids: &ids))
+            }
             attempt.status = "submitted"
             attempt.answers = answers
             attempts[attemptId] = attempt
@@ -166,11 +203,19 @@ public struct LegacyLMS: LMSImplementation {
         guard let course = courses[courseId] else { return .rejected(ErrorCode.notFound) }
         let key = UserCourse(user: user, course: courseId)
         // Quirk legacy.enroll_unopened_course: the course status was never checked.
+        if !quirk("legacy.enroll_unopened_course"), course.status != "published" {
+            return .rejected(ErrorCode.courseNotOpen)
+        }
         // Quirk legacy.reenroll_after_completion: only an *active* enrollment counts as a duplicate.
         if enrollments[key]?.status == "active" { return .rejected(ErrorCode.alreadyEnrolled) }
+        if !quirk("legacy.reenroll_after_completion"), enrollments[key]?.status == "completed" {
+            return .rejected(ErrorCode.alreadyEnrolled)
+        }
         // Quirk legacy.capacity_counts_cancelled: every enrollment row ever made takes a seat.
-        if let capacity = course.capacity, enrollmentRowsPerCourse[courseId, default: 0] >= capacity {
-            return .rejected(ErrorCode.courseFull)
+        if let capacity = course.capacity {
+            let taken = quirk("legacy.capacity_counts_cancelled") ? enrollmentRowsPerCourse[courseId, default: 0]
+                : enrollments.filter { $0.key.course == courseId && $0.value.status == "active" }.count
+            if taken >= capacity { return .rejected(ErrorCode.courseFull) }
         }
         enrollments[key] = EnrollmentRow(status: "active")
         enrollmentRowsPerCourse[courseId, default: 0] += 1
@@ -185,9 +230,15 @@ public struct LegacyLMS: LMSImplementation {
         let key = UserCourse(user: user, course: courseId)
         guard var row = enrollments[key], row.status == "active" else { return .rejected(ErrorCode.notEnrolled) }
         // Quirk legacy.duplicate_completion_counted: a completion row is inserted every time.
+        let repeated = !row.distinctLessons.insert(lessonId).inserted
+        if repeated, !quirk("legacy.duplicate_completion_counted") {
+            return accepted(value: OutcomeValue(percent: row.progress), snapshot: [enrollmentSnapshot(key)])
+        }
         row.completedLessons += 1
         // Quirk legacy.progress_floor: intdiv() floors, so 2 of 3 lessons shows 66%.
-        row.progress = min(100, row.completedLessons * 100 / max(1, course.lessons.count))
+        let lessons = max(1, course.lessons.count)
+        row.progress = min(100, quirk("legacy.progress_floor") ? row.completedLessons * 100 / lessons
+                                : (2 * row.completedLessons * 100 + lessons) / (2 * lessons))
         let lessonEvent = DomainEvent(EventName.lessonCompleted,
                                       EventPayload(courseId: courseId, userId: user, lessonId: lessonId))
         let progressEvent = DomainEvent(EventName.progressUpdated,
@@ -200,6 +251,14 @@ public struct LegacyLMS: LMSImplementation {
         // Quirk legacy.events_before_save: CourseCompleted is fired inline before the row is saved, so it
         // comes first and its certificate listener still sees an active enrollment.
         let completedEvent = DomainEvent(EventName.courseCompleted, EventPayload(courseId: courseId, userId: user))
+        let completion = StateTransition(entity: "enrollment", id: EntityKey.enrollment(user: user, course: courseId),
+                                         from: "active", to: "completed")
+        if !quirk("legacy.events_before_save") {
+            row.status = "completed"
+            enrollments[key] = row
+            return accepted(value: OutcomeValue(percent: row.progress), transitions: [completion],
+                            snapshot: [enrollmentSnapshot(key)], events: [lessonEvent, progressEvent, completedEvent])
+        }
         let certificateJobs = Listeners.jobs(for: completedEvent, in: self, ids: &ids)
         row.status = "completed"
         enrollments[key] = row
@@ -221,7 +280,8 @@ public struct LegacyLMS: LMSImplementation {
         }
         let previous = attemptIdsByUserQuiz[UserCourse(user: user, course: quizId), default: []]
         // Quirk legacy.max_attempts_counts_graded_only: ungraded attempts were not counted.
-        let graded = previous.filter { attempts[$0]?.status == "graded" }.count
+        let graded = quirk("legacy.max_attempts_counts_graded_only")
+            ? previous.filter { attempts[$0]?.status == "graded" }.count : previous.count
         guard graded < quiz.maxAttempts else { return .rejected(ErrorCode.maxAttemptsReached) }
         let attempt = AttemptRow(userId: user, quizId: quizId, number: previous.count + 1)
         attempts[attemptId] = attempt
@@ -240,7 +300,9 @@ public struct LegacyLMS: LMSImplementation {
             return .rejected(ErrorCode.notFound)
         }
         // Quirk legacy.grade_error_code: its own error code instead of invalid_transition.
-        guard attempt.status == "submitted" else { return .rejected(ErrorCode.notSubmitted) }
+        guard attempt.status == "submitted" else {
+            return .rejected(quirk("legacy.grade_error_code") ? ErrorCode.notSubmitted : ErrorCode.invalidTransition)
+        }
         var earned = 0.0
         var total = 0.0
         for (index, weight) in quiz.weights.enumerated() {
@@ -249,12 +311,19 @@ public struct LegacyLMS: LMSImplementation {
             total += weight
         }
         // Quirk legacy.zero_weight_quiz_crash: PHP's DivisionByZeroError became an HTTP 500.
-        guard total != 0 else { throw ImplementationFault("Division by zero grading attempt \(attemptId)") }
+        guard total != 0 else {
+            if !quirk("legacy.zero_weight_quiz_crash") { return .rejected(ErrorCode.quizHasNoQuestions) }
+            throw ImplementationFault("Division by zero grading attempt \(attemptId)")
+        }
         // PHP's round() pre-rounds to 15 significant digits: 14.375 (14.37499… in binary) gives 14.38 (PHPMath).
         let score = PHPMath.round(earned / total * 100, 2)
         // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
         // 3 points (0.7999…) fails 80% although the score shown is 80.0.
-        let passed = earned / total >= quiz.passingScore / 100
+        var passed = earned / total >= quiz.passingScore / 100
+        if !quirk("legacy.float_pass_mark"),
+           let exact = FixedPointScore.hundredths(weights: quiz.weights, answers: attempt.answers) {
+            passed = exact >= FixedPointScore.hundredths(percent: quiz.passingScore)
+        }
         attempt.status = "graded"
         attempt.score = score
         attempt.passed = passed
@@ -275,16 +344,27 @@ public struct LegacyLMS: LMSImplementation {
         }
         guard !course.quizzes.isEmpty else { return .rejected(ErrorCode.courseHasNoQuizzes) }
         var total = 0.0
+        var hundredths = 0
         var passedAll = true
         for quizId in course.quizzes {
             guard let quiz = quizzes[quizId] else { continue }
+            let scores = attemptIdsByUserQuiz[UserCourse(user: user, course: quizId), default: []]
+                .compactMap { attempts[$0]?.score }
             // Quirk legacy.final_grade_ignores_strategy: always the best graded attempt.
-            let best = attemptIdsByUserQuiz[UserCourse(user: user, course: quizId), default: []]
-                .compactMap { attempts[$0]?.score }.max() ?? 0
+            let best: Double
+            if quirk("legacy.final_grade_ignores_strategy") {
+                best = scores.max() ?? 0
+            } else {
+                best = FixedPointScore.percent(quiz.strategy.strategy.grade(scores.map { Int(($0 * 100).rounded()) }) ?? 0)
+            }
             total += best
-            passedAll = passedAll && best >= quiz.passingScore
+            hundredths += Int((best * 100).rounded())
+            passedAll = passedAll && (quirk("legacy.final_grade_ignores_strategy") ? best >= quiz.passingScore
+                : Int((best * 100).rounded()) >= FixedPointScore.hundredths(percent: quiz.passingScore))
         }
-        let grade = PHPMath.round(total / Double(course.quizzes.count), 2)
+        // Switch legacy.float_course_grade: PHP's round() of the binary mean; modern rounds exact hundredths.
+        let grade = quirk(Self.floatCourseGrade) ? PHPMath.round(total / Double(course.quizzes.count), 2)
+            : FixedPointScore.percent(FixedPointScore.divideRoundingHalfUp(hundredths, by: max(1, course.quizzes.count)))
         return accepted(value: OutcomeValue(passed: passedAll, grade: grade),
                         events: [DomainEvent(EventName.courseGradeCalculated,
                                              EventPayload(courseId: courseId, userId: user, score: grade,

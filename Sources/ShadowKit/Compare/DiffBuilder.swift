@@ -13,6 +13,8 @@ public struct DiffBuilder {
     @usableFromInline var path: [PathStep] = []
     /// The differing leaves found so far, in document order.
     public internal(set) var entries: [DiffEntry] = []
+    /// Differences within a tolerance, in document order; conditions not checked yet (``ComparatorRules/resolve``).
+    public internal(set) var tolerated: [ToleratedEntry] = []
 
     public init(comparator: OutcomeComparator) {
         self.comparator = comparator
@@ -21,7 +23,7 @@ public struct DiffBuilder {
 
     /// Diffs two whole trees at the current path (the fallback for subjects without a typed walk).
     public mutating func trees(_ control: JSONValue?, _ candidate: JSONValue?) {
-        comparator.walk(control, candidate, &path, &entries)
+        comparator.walk(control, candidate, &path, &entries, &tolerated)
     }
 
     /// A scalar field. `json` runs only when the values differ.
@@ -83,6 +85,6 @@ public struct DiffBuilder {
 
     @usableFromInline mutating func leaf(_ control: JSONValue?, _ candidate: JSONValue?) {
         guard !isIgnored else { return }
-        comparator.compareLeaf(control, candidate, path, &entries)
+        comparator.compareLeaf(control, candidate, path, &entries, &tolerated)
     }
 }

@@ -40,6 +40,8 @@ public struct Divergence: Sendable, Equatable {
     public var acceptedRule: String?
     /// For a downstream (knock-on) divergence: the earlier divergence of the scenario it follows from.
     public var root: KnockOnRoot? = nil
+    /// Why a divergence a rule matched is unexpected after all (the counterfactual check), or `nil`.
+    public var note: String? = nil
 
     public var paths: [String] { diff.map(\.path) }
 }

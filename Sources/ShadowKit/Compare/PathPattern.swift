@@ -77,6 +77,16 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
+    /// The indices a concrete path has where the pattern has `[*]`, in order; `nil` when it does not cover it.
+    public func wildcardBindings(_ path: [PathStep]) -> [Int]? {
+        guard covers(path) else { return nil }
+        var out: [Int] = []
+        for (pattern, step) in zip(steps, path) {
+            if case .anyIndex = pattern, case .index(let index) = step { out.append(index) }
+        }
+        return out
+    }
+
     /// Whether the pattern covers a rendered path such as `$.events[2].name`.
     public func covers(rendered path: String) -> Bool {
         PathStep.parse(path).map(covers) ?? false

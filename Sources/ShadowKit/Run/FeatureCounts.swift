@@ -1,8 +1,8 @@
 import Foundation
 import Histogram
 
-/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise; a
-/// downstream divergence is not a comparison.
+/// Per-feature tallies of one run. Every comparison is exactly one of: match, accepted, mismatch, noise, tolerated;
+/// a downstream divergence is not a comparison.
 public struct FeatureCounts: Sendable, Codable, Equatable {
     public var comparisons = 0
     public var matches = 0
@@ -32,6 +32,9 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     /// entity an earlier divergent command touched). Not comparisons: they leave the mismatch rate altogether,
     /// numerator and denominator, and are counted under their root's signature.
     public var downstream = 0
+    /// Comparisons whose only differences a comparator tolerance absorbed (`$.value.grade` within 0.01): not
+    /// matches, not mismatches, shown beside them.
+    public var tolerated = 0
 
     public init() {}
 
@@ -49,6 +52,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
         abandoned += other.abandoned
         noise += other.noise
         downstream += other.downstream
+        tolerated += other.tolerated
     }
 
     /// Unexpected divergences per comparison; `nil` with no comparisons (no data is not zero).

@@ -114,6 +114,11 @@ public struct SignatureSummary: Sendable, Codable, Equatable {
     public var kind: DivergenceKind
     public var count: Int
     public var acceptedRule: String?
+    /// Of an accepted signature's divergences, those the counterfactual check confirmed: the control with the
+    /// rule's quirks switched off agrees with the candidate.
+    public var explained = 0
+    /// Those it could not check: the subject cannot switch the quirk off, or the divergence is downstream.
+    public var unexplained = 0
     public var first: Occurrence
     public var last: Occurrence
     /// For knock-ons: the signature of the root divergences these followed from. A downstream divergence is
@@ -285,6 +290,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var signatureSlots: [String: Int] = [:]
         /// Knock-on state of the command being compared.
         var knockOn = KnockOnCommand()
+        /// The counterfactual check's state for the scenario being run (`nil` when the run does not check).
+        var check: CheckState?
 
         init(index: Int, features: Int) {
             self.index = index
@@ -300,9 +307,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     }
 
     struct Shape: Sendable {
-        var slot: Int
+        /// The signature's slot, once known (never for a shape whose rule is chosen per divergence).
+        var slot: Int?
         var rule: String?
         var expired: [String]
+        /// Rules matching the shape, when one of them constrains values: then the rule is chosen per divergence.
+        var candidates: [(index: Int, expired: Bool)]?
+        var signature: Signature
     }
 
     /// A divergence kept in full, with its signature's slot in the batch and its rank among that
@@ -392,6 +403,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.fatal = Self.fatal(error, scenario, first) ?? error
             return nil
         }
+        result.check = checksCounterfactuals ? CheckState() : nil
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for (position, input) in scenario.commands.enumerated() {
@@ -406,6 +418,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 return nil
             }
             let date = Date(timeIntervalSince1970: now)
+            // The counterfactual check needs the control's world as it was before the command.
+            result.check?.begin(before: control, command: input.command, now: date)
+            defer { result.check?.end() }
             // The sides run in a seeded order drawn per command, so none is always timed first (on a cold cache).
             var controlResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
             var candidateResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
@@ -462,6 +477,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 let touched = subject.entities(of: input.command, control: controlResult, world: control)
                 entities = touched
                 result.knockOn.root = chains.root(touching: touched)
+                result.check?.downstream = result.knockOn.root != nil
             }
             if comparesFeature {
                 if case .success(let a) = controlResult {
@@ -562,16 +578,20 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
                    controlCode: nil, candidateCode: nil, controlTree: { .object(["error": .string("\(error)")]) },
-                   candidateTree: { tree(candidate) }, place, scenario, input, &result)
+                   candidateTree: { tree(candidate) }, place, scenario, input, &result,
+                   check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
                    controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a) },
-                   candidateTree: { .object(["error": .string("\(error)")]) }, place, scenario, input, &result)
+                   candidateTree: { .object(["error": .string("\(error)")]) }, place, scenario, input, &result,
+                   check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
             if candidateCode != nil { result.counts[place.index].candidateRejections += 1 }
-            guard let (diff, noise) = differences(subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) },
-                                                  subject.noisePaths(a), place, &result) else { return }
+            let checkInput = CheckInput(candidate: candidate, part: .behaviour)
+            guard let (diff, noise, note) = differences(
+                subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) }, subject.noisePaths(a), place,
+                &result, trees: { (subject.behaviourTree(a), subject.behaviourTree(b)) }, check: checkInput) else { return }
             let controlCode = subject.rejectionCode(a)
             let kind: DivergenceKind
             if noise {
@@ -585,7 +605,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
                    controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario,
-                   input, &result)
+                   input, &result, check: checkInput, note: note)
         }
     }
 
@@ -593,25 +613,40 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                                     _ result: inout BatchResult) {
         result.counts[place.index].comparisons += 1
-        guard let (diff, noise) = differences(subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) },
-                                              subject.noisePaths(a), place, &result) else { return }
+        let check = CheckInput(candidate: .success(b), part: .sideEffects)
+        guard let (diff, noise, note) = differences(
+            subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) }, subject.noisePaths(a), place,
+            &result, trees: { (subject.sideEffectsTree(a), subject.sideEffectsTree(b)) }, check: check) else { return }
         record(noise ? .noise : .eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
                controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
-               &result)
+               &result, check: check, note: note)
     }
 
-    /// The differences under the comparator's rules, or `nil` (counted as a match) when the typed equality
-    /// or the rules find none; `walk` runs only when the typed values differ. Differences on `noisePaths`
-    /// are left out; when nothing else differs, the noise ones are returned with `noise` set.
+    /// The differences under the comparator's rules, or `nil` (counted as a match, or as tolerated) when the
+    /// typed equality or the rules find none; `walk` runs only when the typed values differ. Differences on
+    /// `noisePaths` are left out; when nothing else differs, the noise ones are returned with `noise` set.
+    /// Differences a tolerance absorbed go through the counterfactual check: refuted, they are returned with
+    /// the reason as `note` (an unexpected divergence).
     private func differences(_ equal: Bool, _ walk: (inout DiffBuilder) -> Void, _ noisePaths: Set<String>,
-                             _ place: Place, _ result: inout BatchResult) -> (entries: [DiffEntry], noise: Bool)? {
+                             _ place: Place, _ result: inout BatchResult, trees: () -> (JSONValue, JSONValue),
+                             check: CheckInput) -> (entries: [DiffEntry], noise: Bool, note: String?)? {
         if !equal {
             var builder = DiffBuilder(comparator: options.comparator)
             walk(&builder)
-            if !builder.entries.isEmpty {
-                if noisePaths.isEmpty { return (builder.entries, false) }
-                let real = builder.entries.filter { !noisePaths.contains($0.path) }
-                return real.isEmpty ? (builder.entries, true) : (real, false)
+            var entries = builder.entries
+            let tolerated = builder.tolerated.isEmpty ? []
+                : options.comparator.rules.resolve(builder.tolerated, into: &entries, trees: trees)
+            if !entries.isEmpty {
+                if noisePaths.isEmpty { return (entries, false, nil) }
+                let real = entries.filter { !noisePaths.contains($0.path) }
+                return real.isEmpty ? (entries, true, nil) : (real, false, nil)
+            }
+            if !tolerated.isEmpty {
+                if let reason = refuteTolerated(tolerated.map(\.tolerance), check, check: result.check) {
+                    return (tolerated.map(\.entry), false, reason)
+                }
+                result.counts[place.index].tolerated += 1
+                return nil
             }
         }
         result.counts[place.index].matches += 1
@@ -625,15 +660,46 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
     }
 
-    private func classify(_ divergence: Divergence) -> (signature: Signature, rule: String?, expired: [String]) {
+    /// The divergence's plain signature, and its rule and the expired rules before it, unless a rule that may
+    /// match constrains values: then `candidates`, and the rule is chosen per divergence.
+    private func classify(_ divergence: Divergence) -> (signature: Signature, rule: String?, expired: [String],
+                                                        candidates: [(index: Int, expired: Bool)]?) {
         let signature = Signature(feature: divergence.feature, op: divergence.op, kind: divergence.kind,
                                   controlCode: divergence.controlCode, candidateCode: divergence.candidateCode,
                                   paths: divergence.paths)
+        let candidates = options.accepted.candidates(divergence, on: options.day)
+        // A rule that constrains values decides per divergence, not per shape.
+        if candidates.contains(where: { options.accepted.rules[$0.index].constrainsValues }) {
+            return (signature, nil, [], candidates)
+        }
         let (rule, expired) = options.accepted.classify(divergence, on: options.day)
-        guard let rule else { return (signature, nil, expired) }
-        // Accepted and unexpected occurrences of the same shape are different problems: a rule may require
-        // codes or paths the signature folds away, so each acceptance gets its own signature.
-        return (Signature(id: Signature.hash(signature.text + " | accepted by " + rule), text: signature.text), rule, expired)
+        guard let rule else { return (signature, nil, expired, nil) }
+        return (signature, rule, expired, nil)
+    }
+
+    /// Accepted and unexpected occurrences of the same shape are different problems: a rule may require
+    /// codes or paths the signature folds away, so each acceptance gets its own signature; so does each rule
+    /// whose divergences the counterfactual check refuted.
+    static func signature(_ base: Signature, acceptedBy rule: String) -> Signature {
+        Signature(id: Signature.hash(base.text + " | accepted by " + rule), text: base.text)
+    }
+
+    static func signature(_ base: Signature, notExplainedBy rule: String) -> Signature {
+        let text = base.text + " | not explained by " + rule
+        return Signature(id: Signature.hash(text), text: text)
+    }
+
+    /// The slot of a signature in the batch, added on first sight.
+    private func slot(_ signature: Signature, rule: String?, _ place: Place, _ op: String, _ kind: DivergenceKind,
+                      downstreamOf root: String? = nil, _ result: inout BatchResult) -> Int {
+        if let existing = result.signatureSlots[signature.id] { return existing }
+        let slot = result.signatures.count
+        result.signatureSlots[signature.id] = slot
+        let nowhere = SignatureSummary.Occurrence(scenario: "", seq: 0, file: "", line: 0, ordinal: 0)
+        result.signatures.append(SignatureSummary(signature: signature.id, text: signature.text, feature: place.feature,
+                                                  op: op, kind: kind, count: 0, acceptedRule: rule, first: nowhere,
+                                                  last: nowhere, downstreamOf: root))
+        return slot
     }
 
     /// The signature of knock-ons of one shape that follow from roots of one signature: the shape's text, with
@@ -652,7 +718,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
                         controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ place: Place,
                         _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
-                        _ result: inout BatchResult) {
+                        _ result: inout BatchResult, check: CheckInput? = nil, note: String? = nil) {
         func divergence() -> Divergence {
             Divergence(feature: place.feature, op: input.op, kind: kind, scenario: scenario.id, seq: input.seq,
                        file: scenario.file, line: input.line, ordinal: scenario.ordinal, diff: diff,
@@ -672,45 +738,81 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             key += entry.path
         }
         if let root { key += "\u{2}" + root.signature }
-        let shape: Shape
+        if note != nil { key += "\u{2}refuted" }
+        var shape: Shape
         if let known = result.shapes[key] {
             shape = known
+        } else if let root {
+            // A knock-on is no rule's business: its worlds already differ. It counts under its root's signature.
+            shape = Shape(slot: nil, rule: nil, expired: [], candidates: nil,
+                          signature: Self.downstreamSignature(divergence(), of: root.signature))
+            result.shapes[key] = shape
         } else {
-            let (signature, rule, expired) = root.map { (Self.downstreamSignature(divergence(), of: $0.signature), nil, []) }
-                ?? classify(divergence())
-            let slot: Int
-            if let existing = result.signatureSlots[signature.id] {
-                slot = existing
-            } else {
-                slot = result.signatures.count
-                result.signatureSlots[signature.id] = slot
-                let nowhere = SignatureSummary.Occurrence(scenario: "", seq: 0, file: "", line: 0, ordinal: 0)
-                result.signatures.append(SignatureSummary(signature: signature.id, text: signature.text,
-                                                          feature: place.feature, op: input.op, kind: kind, count: 0,
-                                                          acceptedRule: rule, first: nowhere, last: nowhere,
-                                                          downstreamOf: root?.signature))
+            var (signature, rule, expired, candidates) = classify(divergence())
+            if note != nil {
+                // Only a tolerated difference the check refuted comes with a note: unexpected, whatever rule would
+                // match its shape.
+                signature = Signature(id: Signature.hash(signature.text + " | tolerance not explained"),
+                                      text: signature.text + " | tolerance not explained")
+                (rule, expired, candidates) = (nil, [], nil)
             }
-            shape = Shape(slot: slot, rule: rule, expired: expired)
+            shape = Shape(slot: nil, rule: rule, expired: expired, candidates: candidates, signature: signature)
             result.shapes[key] = shape
         }
+        var rule = shape.rule
+        var expired = shape.expired
+        if let candidates = shape.candidates {
+            let (index, matched) = acceptingRule(candidates, trees: { (controlTree(), candidateTree()) },
+                                                 command: input.command)
+            rule = index.map { options.accepted.rules[$0].id }
+            expired = matched
+        }
+        // Signatures are added on first use only, so that none is left with no divergence.
+        var note = note
+        var explanation: Explanation?
+        if kind != .noise, let check, let ruleId = rule,
+           let accepting = options.accepted.rules.first(where: { $0.id == ruleId }) {
+            explanation = explain(rule: accepting, check, check: result.check)
+        }
+        let slot: Int
+        if case .refuted(let reason)? = explanation, let ruleId = rule {
+            note = reason
+            rule = nil
+            slot = self.slot(Self.signature(shape.signature, notExplainedBy: ruleId), rule: nil, place, input.op, kind,
+                             &result)
+        } else if let cached = shape.slot {
+            slot = cached
+        } else {
+            slot = self.slot(rule.map { Self.signature(shape.signature, acceptedBy: $0) } ?? shape.signature, rule: rule,
+                             place, input.op, kind, downstreamOf: root?.signature, &result)
+            if shape.candidates == nil { result.shapes[key]?.slot = slot }
+        }
+        switch explanation {
+        case .explained?: result.signatures[slot].explained += 1
+        case .unexplained?: result.signatures[slot].unexplained += 1
+        case .refuted?, nil: break
+        }
+        shape.rule = rule
+        shape.expired = expired
         for id in shape.expired { result.expiredRuleHits[id, default: 0] += 1 }
         let occurrence = SignatureSummary.Occurrence(scenario: scenario.id, seq: input.seq, file: scenario.file,
                                                      line: input.line, ordinal: scenario.ordinal)
-        let rank = result.signatures[shape.slot].count
-        result.signatures[shape.slot].count = rank + 1
-        if rank == 0 { result.signatures[shape.slot].first = occurrence }
-        result.signatures[shape.slot].last = occurrence
-        let id = result.signatures[shape.slot].signature
+        let rank = result.signatures[slot].count
+        result.signatures[slot].count = rank + 1
+        if rank == 0 { result.signatures[slot].first = occurrence }
+        result.signatures[slot].last = occurrence
+        let id = result.signatures[slot].signature
         let example = rank < options.examplesPerSignature && !(result.filled?.contains(id) ?? false)
         if example || options.keepsEveryDivergence {
             var full = divergence()
-            full.signature = Signature(id: id, text: result.signatures[shape.slot].text)
+            full.signature = Signature(id: id, text: result.signatures[slot].text)
             full.acceptedRule = shape.rule
             full.root = root
+            full.note = note
             if example {
                 full.controlOutcome = controlTree()
                 full.candidateOutcome = candidateTree()
-                result.examples.append(Example(divergence: full, slot: shape.slot, rank: rank))
+                result.examples.append(Example(divergence: full, slot: slot, rank: rank))
             }
             if options.keepsEveryDivergence { result.divergences.append(full) }
         }
@@ -788,6 +890,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 if var merged = signatures[summary.signature] {
                     seenBefore.append(merged.count)
                     merged.count += summary.count
+                    merged.explained += summary.explained
+                    merged.unexplained += summary.unexplained
                     merged.last = summary.last
                     signatures[summary.signature] = merged
                 } else {

@@ -74,6 +74,7 @@ extension Store {
                 c.noise = stat["noise"]
                 c.controlFailedJobs = stat["control_failed_jobs"]
                 c.downstream = stat["downstream"]
+                c.tolerated = stat["tolerated"]
                 let feature: String = stat["feature"]
                 run.features[feature] = c
                 run.featureOrder.append(feature)

@@ -56,11 +56,12 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO feature_stats (run_id, feature, comparisons, matches, accepted, mismatches,
                         candidate_errors, control_errors, state_transition_errors, failed_jobs, candidate_rejections,
-                        abandoned, noise, control_failed_jobs, downstream)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        abandoned, noise, control_failed_jobs, downstream, tolerated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, feature, c.comparisons, c.matches, c.accepted, c.mismatches,
                                      c.candidateErrors, c.controlErrors, c.stateTransitionErrors, c.failedJobs,
-                                     c.candidateRejections, c.abandoned, c.noise, c.controlFailedJobs, c.downstream])
+                                     c.candidateRejections, c.abandoned, c.noise, c.controlFailedJobs, c.downstream,
+                                     c.tolerated])
             }
             let repeats = [(LatencySide.repeatFirst, totals.repeatLatency.mapValues(\.first)),
                            (LatencySide.repeatSecond, totals.repeatLatency.mapValues(\.second))]
@@ -78,11 +79,12 @@ extension Store {
                 try db.execute(sql: """
                     INSERT INTO signatures (run_id, signature, description, feature, op, kind, count, accepted_rule,
                         first_scenario, first_seq, first_file, first_line, last_scenario, last_seq, last_file, last_line,
-                        downstream_of, caused)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        downstream_of, caused, explained, unexplained)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [runId, s.signature, s.text, s.feature, s.op, s.kind.rawValue, s.count,
                                      s.acceptedRule, s.first.scenario, s.first.seq, s.first.file, s.first.line,
-                                     s.last.scenario, s.last.seq, s.last.file, s.last.line, s.downstreamOf, s.caused])
+                                     s.last.scenario, s.last.seq, s.last.file, s.last.line, s.downstreamOf, s.caused,
+                                     s.explained, s.unexplained])
             }
             for (rule, hits) in totals.expiredRuleHits.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO expired_rules (run_id, rule_id, would_match) VALUES (?, ?, ?)",
@@ -116,8 +118,8 @@ public struct StoreSink: RunSink, Sendable {
                 let statement = try db.makeStatement(sql: """
                     INSERT INTO divergences (run_id, ordinal, feature, op, scenario, seq, file, line, kind, signature,
                         paths, diff, control_outcome, candidate_outcome, accepted_rule, root_scenario, root_seq,
-                        root_signature)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        root_signature, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for d in batch.divergences {
                     let paths = JSONValue.array(d.paths.map(JSONValue.string)).jsonText
@@ -128,7 +130,8 @@ public struct StoreSink: RunSink, Sendable {
                     try statement.execute(arguments: [runId, d.ordinal, d.feature, d.op, d.scenario, d.seq, d.file,
                                                       d.line, d.kind.rawValue, d.signature.id, paths, diff,
                                                       d.controlOutcome.jsonText, d.candidateOutcome.jsonText,
-                                                      d.acceptedRule, d.root?.scenario, d.root?.seq, d.root?.signature])
+                                                      d.acceptedRule, d.root?.scenario, d.root?.seq, d.root?.signature,
+                                                      d.note])
                 }
             }
             guard !batch.sideEffects.isEmpty else { return }

@@ -327,6 +327,17 @@ public final class Store: Sendable {
                 ALTER TABLE divergences ADD COLUMN root_signature TEXT;
                 """)
         }
+        migrator.registerMigration("v9-tolerated-and-explained") { db in
+            // Differences a tolerance absorbed are counted (not matches); accepted signatures count how many of
+            // their divergences the counterfactual check explained; a divergence a rule matched but the check
+            // refuted carries the reason.
+            try db.execute(sql: """
+                ALTER TABLE feature_stats ADD COLUMN tolerated INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE signatures ADD COLUMN explained INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE signatures ADD COLUMN unexplained INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE divergences ADD COLUMN note TEXT;
+                """)
+        }
         for schema in schemas {
             for migration in schema.migrations {
                 migrator.registerMigration(migration.identifier, migrate: migration.migrate)

@@ -80,6 +80,14 @@ public protocol ShadowSubject: Sendable {
     /// both sides applied the command, with the control's result and world, and only in a scenario that already
     /// diverged or on a command that diverges. The default, `["*"]`, makes the whole scenario one entity.
     func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String]
+
+    /// Quirks (ids, as accepted rules and tolerances name them) the control can switch off for the
+    /// counterfactual check. Empty (the default): the subject cannot, and accepted divergences stay *unexplained*.
+    var switchableQuirks: Set<String> { get }
+    /// The control's outcome for `command` with `quirks` switched off (each behaving as the candidate intends),
+    /// applied to `world`: the control's world as it was before the command (a copy; what happens to it is
+    /// thrown away). `nil` when the subject cannot (the default). A thrown error is a control crash.
+    func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld, now: Date) throws -> Outcome?
 }
 
 extension ShadowSubject {
@@ -99,6 +107,10 @@ extension ShadowSubject {
     public func entities(of command: Command, control: Result<Outcome, any Error>, world: ControlWorld) -> [String] {
         [KnockOnChains.wholeScenario]
     }
+    public var switchableQuirks: Set<String> { [] }
+
+    public func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld,
+                             now: Date) throws -> Outcome? { nil }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))

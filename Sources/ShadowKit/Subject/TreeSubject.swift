@@ -10,6 +10,9 @@ public struct SideInfo: Sendable, Equatable {
     /// The op whose `seconds` field moves the scenario clock.
     public var clockOp: String?
     public var transitionRefusalCode: String?
+    /// Quirks the side can switch off (`quirks` in a worker's hello); ShadowGate does not send `without` probes
+    /// to workers yet, so their accepted divergences stay unexplained.
+    public var quirks: [String] = []
 
     public init(name: String, version: String, ops: [String: String?], sideEffectsFeature: String? = nil,
                 clockOp: String? = nil, transitionRefusalCode: String? = nil) {

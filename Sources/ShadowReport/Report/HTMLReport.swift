@@ -179,6 +179,10 @@ public enum HTMLReport {
     private static func status(_ signature: ReportSignature) -> String {
         var out = signature.acceptedRule.map { "<span class=\"accepted\" title=\"accepted by rule\">accepted: <code>\(e($0))</code></span>" }
             ?? "<span class=\"unexpected\">UNEXPECTED</span>"
+        if signature.acceptedRule != nil {
+            out += " <span class=\"muted\" title=\"legacy without the rule's quirks agrees with modern (explained); "
+                + "could not be checked (unexplained)\">explained \(signature.explained), unexplained \(signature.unexplained)</span>"
+        }
         if signature.isNew { out += " <span class=\"new\">NEW</span>" }
         return out
     }
@@ -327,6 +331,7 @@ public enum HTMLReport {
         var out = "<div class=\"example\"><h4>Example \(index + 1) of \(signature.examples.count)"
         out += " <span class=\"muted\">scenario <code>\(e(example.scenario))</code> seq \(example.seq) · <code>\(e(location))</code></span></h4>\n"
         out += "<pre class=\"cmd\" title=\"replays the scenario up to the diverging command\">\(e(example.replayCommand))</pre>\n"
+        if let note = example.note { out += "<p class=\"unexpected\">\(e(note))</p>\n" }
         if !example.context.isEmpty {
             out += "<div class=\"lines\">"
             if example.contextOmitted > 0 {

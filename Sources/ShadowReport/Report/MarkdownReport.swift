@@ -42,11 +42,15 @@ public enum MarkdownReport {
         let fresh = model.newUnexpectedSignatures
         let accepted = model.signatures.count - unexpected.count
         let acceptedCount = model.signatures.filter { !$0.isUnexpected }.reduce(0) { $0 + $1.count }
+        let explained = model.signatures.filter { !$0.isUnexpected }.reduce(0) { $0 + $1.explained }
+        let unexplained = model.signatures.filter { !$0.isUnexpected }.reduce(0) { $0 + $1.unexplained }
         if unexpected.isEmpty {
-            out += "No unexpected divergences. \(accepted) accepted signature(s), \(Format.count(acceptedCount)) divergence(s).\n\n"
+            out += "No unexpected divergences. \(accepted) accepted signature(s), \(Format.count(acceptedCount)) divergence(s)"
+            out += " (explained \(Format.count(explained)), unexplained \(Format.count(unexplained))).\n\n"
         } else {
             out += "**Top unexpected signatures** (\(unexpected.count) unexpected, \(fresh.count) new; "
-            out += "\(accepted) accepted with \(Format.count(acceptedCount)) divergences)\n\n"
+            out += "\(accepted) accepted with \(Format.count(acceptedCount)) divergences: explained \(Format.count(explained)), "
+            out += "unexplained \(Format.count(unexplained)))\n\n"
             out += "| # | Count | Caused | Share | Feature | Op | Kind | Signature |\n|--:|--:|--:|--:|---|---|---|---|\n"
             for (rank, signature) in unexpected.prefix(topSignatures).enumerated() {
                 out += "| \(rank + 1) | \(Format.count(signature.count)) | \(Format.count(signature.caused)) | \(Format.percent(signature.share)) | \(code(signature.feature)) "

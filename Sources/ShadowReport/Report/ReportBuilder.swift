@@ -127,7 +127,8 @@ public enum ReportBuilder {
             ReportSignature(
                 id: row.id, description: row.description, feature: row.feature, op: row.op, kind: row.kind,
                 count: row.count, share: total > 0 ? Double(row.count) / Double(total) : 0,
-                acceptedRule: row.acceptedRule, isNew: baselineIds.map { !$0.contains(row.id) } ?? false,
+                acceptedRule: row.acceptedRule, explained: row.explained, unexplained: row.unexplained,
+                isNew: baselineIds.map { !$0.contains(row.id) } ?? false,
                 first: occurrence(row.first, &redactor, options), last: occurrence(row.last, &redactor, options),
                 caused: row.caused,
                 knockOns: knockOnRows.filter { $0.downstreamOf == row.id }.map { knockOn in
@@ -260,7 +261,8 @@ public enum ReportBuilder {
         }
         return ReportExample(scenario: scenario, seq: row.seq, file: file, line: row.line, replayCommand: replay,
                              context: lines, contextOmitted: context?.omitted ?? 0, paths: paths, diff: diff,
-                             control: redactedControl, candidate: redactedCandidate)
+                             control: redactedControl, candidate: redactedCandidate,
+                             note: row.note.map { redactor.redactText($0) })
     }
 }
 

@@ -92,6 +92,10 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public var share: Double
     /// The accepted-divergence rule that explains it; nil = UNEXPECTED.
     public var acceptedRule: String?
+    /// Of its divergences, those the counterfactual check explained (legacy without the rule's quirks agrees
+    /// with modern), and those it could not check.
+    public var explained = 0
+    public var unexplained = 0
     /// Absent from the baseline run.
     public var isNew: Bool
     public var first: ReportOccurrence
@@ -147,6 +151,8 @@ public struct ReportExample: Sendable, Codable, Equatable {
     public var control: JSONValue
     /// The modern (candidate) outcome.
     public var candidate: JSONValue
+    /// Why a rule's match is unexpected after all (the counterfactual check), or `nil`.
+    public var note: String? = nil
 }
 
 /// One differing path; a side is nil when the path does not exist in that outcome.

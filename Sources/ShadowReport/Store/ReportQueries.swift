@@ -25,6 +25,9 @@ public struct SignatureRow: Sendable, Equatable, Codable {
     public var downstreamOf: String? = nil
     /// For a root signature: the knock-on divergences its occurrences caused.
     public var caused = 0
+    /// Of an accepted signature's divergences, those the counterfactual check explained, and those it could not check.
+    public var explained = 0
+    public var unexplained = 0
 }
 
 /// A row of the `divergences` table: one kept example of a signature, outcomes still as stored JSON text.
@@ -47,6 +50,8 @@ public struct DivergenceRow: Sendable, Equatable {
     public var rootScenario: String? = nil
     public var rootSeq: Int? = nil
     public var rootSignature: String? = nil
+    /// Why a rule's match is unexpected after all (the counterfactual check), or `nil`.
+    public var note: String? = nil
 }
 
 /// Comparisons and unexpected divergences of one feature in one run, for the trend.
@@ -84,7 +89,8 @@ extension Store {
                                  line: row["first_line"]),
                     last: .init(scenario: row["last_scenario"], seq: row["last_seq"], file: row["last_file"],
                                 line: row["last_line"]),
-                    downstreamOf: row["downstream_of"], caused: row["caused"])
+                    downstreamOf: row["downstream_of"], caused: row["caused"],
+                    explained: row["explained"] ?? 0, unexplained: row["unexplained"] ?? 0)
             }
         }
     }
@@ -106,7 +112,7 @@ extension Store {
                         signature: row["signature"], paths: row["paths"], diff: row["diff"],
                         controlOutcome: row["control_outcome"], candidateOutcome: row["candidate_outcome"],
                         acceptedRule: row["accepted_rule"], rootScenario: row["root_scenario"], rootSeq: row["root_seq"],
-                        rootSignature: row["root_signature"])
+                        rootSignature: row["root_signature"], note: row["note"])
                 }
             }
             return examples
