@@ -14,27 +14,8 @@ public struct RunReport: Sendable {
         self.database = database
     }
 
-    /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned, noise}`, `divergenceSignatures[]` of
-    /// `{signature, feature, op, kind, count}`. Everything else is in the database and `shadowgate report`.
-    public var json: JSONValue {
-        var features: [String: JSONValue] = [:]
-        for feature in totals.featureOrder {
-            let c = totals.features[feature] ?? FeatureCounts()
-            features[feature] = .object([
-                "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
-                "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
-                "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
-                "abandoned": .int(c.abandoned), "noise": .int(c.noise),
-            ])
-        }
-        let signatures = totals.signatures.map { s -> JSONValue in
-            .object(["signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
-                     "kind": .string(s.kind.rawValue), "count": .int(s.count)])
-        }
-        return .object(["runId": .int(Int(runId)), "status": .string(status.rawValue), "features": .object(features),
-                        "divergenceSignatures": .array(signatures)])
-    }
+    /// The document as a tree (see ``encode(to:)``).
+    public var json: JSONValue { JSONOutput.value(self) }
 
     /// The per-feature table, then the top signatures.
     public func table(topSignatures: Int = 10) -> String {
@@ -68,6 +49,67 @@ public struct RunReport: Sendable {
             out += "\nwarning: accepted rule \(rule) has expired; it would have matched \(hits) divergences, now counted as unexpected"
         }
         return out + "\nDatabase: \(database)\n"
+    }
+}
+
+extension RunReport: Encodable {
+    private enum Keys: String, CodingKey { case runId, status, features, divergenceSignatures }
+
+    private struct FeatureDocument: Encodable {
+        var comparisons, matches, accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs: Int
+        var abandoned, noise: Int
+        /// Unexpected divergences per comparison (a fraction); null with no comparisons.
+        var mismatchRate: Double?
+        var mismatchRateText: String?
+
+        enum CodingKeys: String, CodingKey {
+            case comparisons, matches, accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs
+            case abandoned, noise, mismatchRate, mismatchRateText
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(comparisons, forKey: .comparisons)
+            try c.encode(matches, forKey: .matches)
+            try c.encode(accepted, forKey: .accepted)
+            try c.encode(mismatches, forKey: .mismatches)
+            try c.encode(candidateErrors, forKey: .candidateErrors)
+            try c.encode(stateTransitionErrors, forKey: .stateTransitionErrors)
+            try c.encode(failedJobs, forKey: .failedJobs)
+            try c.encode(abandoned, forKey: .abandoned)
+            try c.encode(noise, forKey: .noise)
+            try c.encode(mismatchRate, forKey: .mismatchRate)
+            try c.encode(mismatchRateText, forKey: .mismatchRateText)
+        }
+    }
+
+    private struct SignatureDocument: Encodable {
+        var signature, feature, op, kind: String
+        var count: Int
+    }
+
+    /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned, noise}` (integers),
+    /// `mismatchRate` (a fraction, null without comparisons) with `mismatchRateText`, and
+    /// `divergenceSignatures[]` of `{signature, feature, op, kind, count}`; `docs/schema/run.schema.json`.
+    /// Everything else is in the database and `shadowgate report`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(runId, forKey: .runId)
+        try container.encode(status, forKey: .status)
+        var features: [String: FeatureDocument] = [:]
+        for feature in totals.featureOrder {
+            let c = totals.features[feature] ?? FeatureCounts()
+            features[feature] = FeatureDocument(
+                comparisons: c.comparisons, matches: c.matches, accepted: c.accepted, mismatches: c.mismatches,
+                candidateErrors: c.candidateErrors, stateTransitionErrors: c.stateTransitionErrors,
+                failedJobs: c.failedJobs, abandoned: c.abandoned, noise: c.noise, mismatchRate: c.mismatchRate,
+                mismatchRateText: c.mismatchRate.map(Format.percent))
+        }
+        try container.encode(features, forKey: .features)
+        try container.encode(totals.signatures.map {
+            SignatureDocument(signature: $0.signature, feature: $0.feature, op: $0.op, kind: $0.kind.rawValue, count: $0.count)
+        }, forKey: .divergenceSignatures)
     }
 }
 

@@ -19,6 +19,8 @@ public struct RunHeaderRow: Sendable, Equatable, Codable {
     public var commands: Int
     public var scenarios: Int
     public var scenarioSeconds: Double
+    /// The candidate's name and version, when the run recorded it (runs of one version pool their evidence).
+    public var candidateVersion: String? = nil
 }
 
 extension Store {
@@ -43,7 +45,8 @@ extension Store {
             durationSeconds: row["duration_seconds"], seed: seed.map { UInt64(bitPattern: $0) },
             inputs: strings(row["inputs"]), config: stringMap(row["config"]),
             toolVersion: row["tool_version"], workers: row["workers"], commands: row["commands"],
-            scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"])
+            scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"],
+            candidateVersion: row["candidate_version"])
     }
 
     static func strings(_ text: String?) -> [String] {
