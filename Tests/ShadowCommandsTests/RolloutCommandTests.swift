@@ -59,9 +59,11 @@ struct RolloutCommandTests {
             counts.matches = comparisons - mismatches
             features[feature] = counts
         }
-        let totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:], candidateLatency: [:],
+        var totals = RunTotals(features: features, featureOrder: features.keys.sorted(), latency: [:], candidateLatency: [:],
                                signatures: [], expiredRuleHits: [:], commands: comparisons, scenarios: 1,
                                scenarioSeconds: hours * 3600)
+        // One input of its own per run, so `advance` pools it (each distinct input once).
+        totals.inputs = ["generated:seed=\(id)": features]
         try store.completeRun(id, totals: totals, finishedAt: Fixtures.start + 1, duration: 1)
         return id
     }
