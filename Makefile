@@ -24,11 +24,12 @@ PARITY_DIR := reports/parity
 
 all: build
 
-# System packages the build needs (SQLite headers for GRDB, libcrypto for the ledger's SHA-256); installed only when missing.
+# System packages the build needs (SQLite headers for GRDB, libcrypto for the ledger's SHA-256), and the JSON Schema
+# validator the tests check --json output with (python3-jsonschema); installed only when missing.
 deps:
-	@if ! dpkg -s libsqlite3-dev libssl-dev >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then \
-		echo "installing libsqlite3-dev libssl-dev sqlite3"; \
-		(apt-get update -qq && apt-get install -y -qq libsqlite3-dev libssl-dev sqlite3) >/dev/null; \
+	@if ! dpkg -s libsqlite3-dev libssl-dev python3-jsonschema >/dev/null 2>&1 || ! command -v sqlite3 >/dev/null 2>&1; then \
+		echo "installing libsqlite3-dev libssl-dev sqlite3 python3-jsonschema"; \
+		(apt-get update -qq && apt-get install -y -qq libsqlite3-dev libssl-dev sqlite3 python3-jsonschema) >/dev/null; \
 	fi
 
 build: deps

@@ -52,12 +52,12 @@ struct GateCommand: ParsableCommand {
         } else {
             let store = try database.store()
             decision = evaluator.evaluate(try store.run(id: Int64(runId)), features: feature)
-            try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: decision.json.jsonText,
+            try store.recordGateDecision(runId: decision.runId, verdict: decision.verdict, document: JSONOutput.text(decision),
                                          at: Date().timeIntervalSince1970)
         }
         if let junit { try write(GateRenderer.junit(decision), to: junit) }
         if let markdown { try write(GateRenderer.markdown(decision, table: table), to: markdown) }
-        print(json ? decision.json.jsonText : GateRenderer.text(decision), terminator: json ? "\n" : "")
+        print(json ? JSONOutput.text(decision) : GateRenderer.text(decision), terminator: json ? "\n" : "")
         try ExitCodes.verdict(decision.exitCode)
     }
 }

@@ -110,17 +110,7 @@ struct AdvanceCommand: ParsableCommand {
         let report = try engine.advance(feature: feature, envPath: env, dryRun: dryRun, reason: reason)
         let diff = EnvDiff.render(file: env, original: report.original, edited: report.edited, changes: report.changes)
         if json {
-            var document = report.evidenceJSON(env: env)
-            if case .object(var object) = document {
-                object["feature"] = .string(feature)
-                object["from"] = .string(report.fromStage)
-                object["to"] = report.toStage.map(JSONValue.string) ?? .null
-                object["message"] = .string(report.message)
-                object["dryRun"] = .bool(dryRun)
-                object["ledgerSequence"] = report.ledgerEntry.map { .int($0.sequence) } ?? .null
-                document = .object(object)
-            }
-            print(document.jsonText)
+            print(JSONOutput.text(report.document(env: env, dryRun: dryRun)))
         } else {
             print(Self.text(report, diff: diff, env: env, dryRun: dryRun), terminator: "")
         }
@@ -147,6 +137,8 @@ struct AdvanceCommand: ParsableCommand {
         }
         if !checks.isEmpty { out += "Evidence:\n" + checks.joined(separator: "\n") + "\n" }
         out += "Gate: \(report.gate.verdict.rawValue.uppercased()) - \(report.gate.reason)\n"
+        out += "Bound: rates by the anytime-valid 95% bound (beta-binomial mixture, Howard et al. 2021) over the "
+            + "pooled runs; other criteria on the latest complete run.\n"
         if let entry = report.ledgerEntry { out += "Ledger entry \(entry.sequence) (\(entry.action.rawValue)).\n" }
         if dryRun, !report.outcome.isAdvance { out += "Dry run: nothing was recorded.\n" }
         return out
@@ -468,10 +460,7 @@ struct MonitorCommand: ParsableCommand {
     }
 
     static func json(_ report: MonitorReport) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(report) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONOutput.text(report)
     }
 
     static func text(_ report: MonitorReport, window: String) -> String {

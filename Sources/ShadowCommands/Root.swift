@@ -22,7 +22,7 @@ public struct ShadowGateCommand: AsyncParsableCommand {
                       ShrinkCommand.self, PlantCommand.self,
                       AdvanceCommand.self, RollbackCommand.self, FreezeCommand.self, UnfreezeCommand.self,
                       LedgerCommand.self, MonitorCommand.self, ReportCommand.self, WorkerCheckCommand.self,
-                      ServeBuiltinCommand.self]
+                      ServeBuiltinCommand.self, SimulateGateCommand.self]
     )
 
     public init() {}

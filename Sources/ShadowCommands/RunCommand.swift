@@ -70,18 +70,19 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let specification = try sides.specification() else {
-            try await record(LMSSubject(), config: [:])
+            try await record(LMSSubject(), config: [:], candidateVersion: "builtin-modern \(ShadowGateCommand.version)")
             return
         }
         // The workers start (and shake hands) before the run exists: a broken setup stores nothing.
         let subject = try specification.start(pairs: workers)
         defer { subject.shutdown() }
-        try await record(subject, config: specification.runConfig(subject))
+        try await record(subject, config: specification.runConfig(subject),
+                         candidateVersion: "\(subject.candidate.info.name) \(subject.candidate.info.version)")
     }
 
     /// One stored run of `subject` over the inputs and generated traffic, then its table or JSON.
-    private func record<Subject: GeneratedTrafficSubject>(_ subject: Subject, config subjectConfig: [String: String])
-        async throws {
+    private func record<Subject: GeneratedTrafficSubject>(_ subject: Subject, config subjectConfig: [String: String],
+                                                          candidateVersion: String) async throws {
         let known = subject.features + [subject.sideEffectsFeature].compactMap { $0 }
         if let features {
             for name in featureList(features) where !known.contains(name) {
@@ -95,7 +96,9 @@ struct RunCommand: AsyncParsableCommand {
         config.merge(subjectConfig) { $1 }
         let metadata = RunMetadata(subject: subject.name, startedAt: Date().timeIntervalSince1970,
                                    seed: generate == nil ? nil : seed, inputs: input, config: config,
-                                   toolVersion: ShadowGateCommand.version, workers: workers)
+                                   toolVersion: ShadowGateCommand.version, workers: workers,
+                                   candidateVersion: candidateVersion,
+                                   inputIdentities: input.reduce(into: [:]) { $0[$1] = ContentDigest.identity(ofFile: $1) })
         let progress = ProgressLine(enabled: !quiet && !json && isatty(STDERR_FILENO) == 1)
         defer { progress.finish() }
         let result: (runId: Int64, totals: RunTotals)
@@ -118,7 +121,7 @@ struct RunCommand: AsyncParsableCommand {
         let report = RunReport(runId: result.runId, status: .complete, totals: result.totals, database: database.db,
                                pathOnlyRules: try rules.load().accepted.pathOnlyRules)
         if json {
-            print(report.json.jsonText)
+            print(JSONOutput.text(report))
         } else if !quiet {
             print(report.table(), terminator: "")
         }

@@ -63,6 +63,8 @@ struct RolloutCommandTests {
                                signatures: [], expiredRuleHits: [:], commands: comparisons, scenarios: 1,
                                scenarioSeconds: hours * 3600)
         totals.trafficSeconds = hours * 3600  // recorded traffic spanning those hours
+        // One input of its own per run, so `advance` pools it (each distinct input once).
+        totals.inputs = ["generated:seed=\(id)": features]
         try store.completeRun(id, totals: totals, finishedAt: Fixtures.start + 1, duration: 1)
         return id
     }

@@ -106,8 +106,19 @@ import Testing
         let decision = try Self.evaluator().evaluate(Self.run(Self.counts(comparisons: 10_000, mismatches: 5)), features: [])
         let mismatch = try Self.criterion(decision, "Mismatch rate")
         #expect(mismatch.verdict == .inconclusive)
-        #expect(mismatch.upperBound == "0.105%")
+        #expect(mismatch.upperBoundText == "0.105%")
         #expect(mismatch.reason.contains("more clean comparisons"))
+        // The same numbers for machines: fractions and integers, and which bound.
+        #expect(abs((mismatch.upperBound ?? 0) - Statistics.clopperPearsonUpper(failures: 5, trials: 10_000)) < 1e-15)
+        #expect(mismatch.rate == 0.0005)
+        #expect(mismatch.count == 5)
+        #expect(mismatch.comparisons == 10_000)
+        #expect(mismatch.limit == 0.001)
+        #expect(mismatch.bound == .clopperPearson)
+        let needed = try #require(mismatch.needed)
+        #expect(Statistics.clopperPearsonUpper(failures: 5, trials: 10_000 + needed) < 0.001)
+        #expect(Statistics.clopperPearsonUpper(failures: 5, trials: 10_000 + needed - 1) >= 0.001)
+        #expect(mismatch.reason.contains("Clopper–Pearson"))
     }
 
     @Test func candidateErrorsDriveTheErrorRate() throws {
@@ -203,7 +214,13 @@ import Testing
         }
         #expect(root["verdict"] != nil)
         #expect(feature["verdict"] != nil)
-        #expect(Set(first.keys) == ["metric", "target", "measured", "upperBound", "verdict", "reason"])
+        #expect(Set(first.keys) == ["metric", "target", "measured", "upperBound", "upperBoundText", "verdict", "reason",
+                                    "line", "limit", "rate", "count", "comparisons", "bound", "needed"])
+        // Numbers are numbers: a CI script compares them without parsing display text.
+        #expect(first["upperBound"]?.numberValue != nil)
+        #expect(first["rate"] == .int(0) || first["rate"] == .double(0))
+        #expect(first["comparisons"] == .int(10_000))
+        #expect(first["bound"] == .string("clopper-pearson"))
     }
 
     @Test func aFeatureWithoutComparisonsNeverPassesOnOtherRows() throws {

@@ -7,15 +7,36 @@ public enum Verdict: String, Sendable, Codable {
 }
 
 /// One criterion of one feature: what was measured, its bound, and why the verdict.
+///
+/// Numbers for machines beside text for people: a number keeps the plain name (`upperBound`, `rate`,
+/// `limit`, as fractions for rates), its display text the same name with `Text` (`upperBoundText: "0.643%"`);
+/// counts are integers. A number that does not apply is absent.
 public struct CriterionResult: Sendable, Codable, Equatable {
     public var metric: String
+    /// The target as the table writes it.
     public var target: String
     public var measured: String
-    public var upperBound: String?
+    /// The bound as display text ("0.643%", "0.120/h", "×1.08").
+    public var upperBoundText: String?
     public var verdict: Verdict
     public var reason: String
     /// Line of the criteria table the row came from.
     public var line: Int
+    /// The target as a number: a fraction for rates, events per hour for failed jobs, the allowed p95 ratio
+    /// for response time, the minimum fraction for coverage.
+    public var limit: Double?
+    /// The measured rate: a fraction for rates, events per hour for failed jobs.
+    public var rate: Double?
+    /// What was counted: unexpected divergences, candidate errors, refused transitions, failed jobs.
+    public var count: Int?
+    /// Comparisons the rate is over.
+    public var comparisons: Int?
+    /// The upper bound as a number, in the unit of `rate` (the p95 ratio for response time).
+    public var upperBound: Double?
+    /// Which upper bound a rate verdict used.
+    public var bound: BoundMethod?
+    /// Clean comparisons still needed for the bound to pass (inconclusive rate rows).
+    public var needed: Int?
 }
 
 /// All criteria of one feature.
@@ -32,12 +53,14 @@ public struct FeatureGate: Sendable, Codable, Equatable {
 }
 
 /// The gate's decision over a run.
-public struct GateDecision: Sendable, Codable, Equatable {
+public struct GateDecision: Sendable, Equatable {
     public var verdict: Verdict
     public var runId: Int64?
     public var runStatus: String?
     public var reason: String
     public var features: [FeatureGate]
+    /// The pooled evidence the rate rows were judged on (`advance`); nil for one run (`gate`).
+    public var pool: PooledEvidence?
 
     package init(verdict: Verdict, runId: Int64?, runStatus: String?, reason: String, features: [FeatureGate]) {
         self.verdict = verdict
@@ -56,23 +79,30 @@ public struct GateDecision: Sendable, Codable, Equatable {
         }
     }
 
-    /// `verdict`, `features.<name>.verdict`, `features.<name>.criteria[]` with `metric`, `target`, `measured`,
-    /// `upperBound`, `verdict`, `reason`.
-    public var json: JSONValue {
-        var features: [String: JSONValue] = [:]
-        for feature in self.features {
-            features[feature.feature] = .object([
-                "verdict": .string(feature.verdict.rawValue),
-                "criteria": .array(feature.criteria.map { c in
-                    .object(["metric": .string(c.metric), "target": .string(c.target), "measured": .string(c.measured),
-                             "upperBound": c.upperBound.map(JSONValue.string) ?? .null,
-                             "verdict": .string(c.verdict.rawValue), "reason": .string(c.reason)])
-                }),
-            ])
-        }
-        return .object(["verdict": .string(verdict.rawValue), "runId": runId.map { .int(Int($0)) } ?? .null,
-                        "runStatus": runStatus.map(JSONValue.string) ?? .null, "reason": .string(reason),
-                        "features": .object(features)])
+    /// `verdict`, `runId`, `runStatus`, `reason`, `features.<name>.{verdict, criteria[]}` with each
+    /// ``CriterionResult`` (see `docs/schema/gate.schema.json`), through ``JSONOutput``.
+    public var json: JSONValue { JSONOutput.value(self) }
+}
+
+extension GateDecision: Encodable {
+    private enum Keys: String, CodingKey { case verdict, runId, runStatus, reason, features, pool }
+    private struct FeatureDocument: Encodable {
+        var verdict: Verdict
+        var criteria: [CriterionResult]
+    }
+
+    /// Features keyed by name (as CI scripts read them: `features.<name>.verdict`); run id and status null
+    /// when there is none.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(runId, forKey: .runId)
+        try container.encode(runStatus, forKey: .runStatus)
+        try container.encode(reason, forKey: .reason)
+        var features: [String: FeatureDocument] = [:]
+        for feature in self.features { features[feature.feature] = FeatureDocument(verdict: feature.verdict, criteria: feature.criteria) }
+        try container.encode(features, forKey: .features)
+        try container.encodeIfPresent(pool, forKey: .pool)
     }
 }
 
@@ -174,8 +204,20 @@ public struct GateEvaluator: Sendable {
 
     private func result(_ row: CriteriaRow, _ measured: String, _ bound: String?, _ verdict: Verdict,
                         _ reason: String) -> CriterionResult {
-        CriterionResult(metric: row.metric.rawValue, target: row.targetText, measured: measured, upperBound: bound,
-                        verdict: verdict, reason: reason, line: row.line)
+        var result = CriterionResult(metric: row.metric.rawValue, target: row.targetText, measured: measured,
+                                     upperBoundText: bound, verdict: verdict, reason: reason, line: row.line)
+        result.limit = Self.limit(of: row.target)
+        return result
+    }
+
+    /// A row's target as a number (see ``CriterionResult/limit``).
+    static func limit(of target: CriterionTarget) -> Double? {
+        switch target {
+        case .below(let value), .atMost(let value), .atLeast(let value), .ratePerHourBelow(let value, _): value
+        case .zero: 0
+        case .noRegression(let margin): 1 + margin
+        default: nil
+        }
     }
 
     func evaluate(_ row: CriteriaRow, counts: FeatureCounts, feature: String, run: StoredRun) -> CriterionResult {
@@ -190,11 +232,15 @@ public struct GateEvaluator: Sendable {
             guard counts.comparisons > 0 else {
                 return result(row, "0 of 0", nil, .inconclusive, "no comparisons for this feature")
             }
+            var counted = result(row, "", nil, .pass, "")
+            (counted.count, counted.comparisons) = (counts.stateTransitionErrors, counts.comparisons)
             if counts.stateTransitionErrors > 0 {
-                return result(row, "\(counts.stateTransitionErrors)", nil, .fail,
-                              "the candidate refused \(counts.stateTransitionErrors) transition(s) legacy performed; any one fails the feature")
+                (counted.measured, counted.verdict) = ("\(counts.stateTransitionErrors)", .fail)
+                counted.reason = "the candidate refused \(counts.stateTransitionErrors) transition(s) legacy performed; any one fails the feature"
+                return counted
             }
-            return result(row, "0", nil, .pass, "no refused transitions in \(Format.count(counts.comparisons)) comparisons")
+            (counted.measured, counted.reason) = ("0", "no refused transitions in \(Format.count(counts.comparisons)) comparisons")
+            return counted
         case .responseTime:
             return responseTime(row, control: run.controlLatency[feature], candidate: run.candidateLatency[feature],
                                 repeated: run.repeatLatency[feature])
@@ -206,8 +252,10 @@ public struct GateEvaluator: Sendable {
             guard case .atLeast(let minimum) = row.target else {
                 return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to coverage")
             }
-            return result(row, measured, nil, coverage >= minimum ? .pass : .fail,
-                          coverage >= minimum ? "line coverage meets the target" : "line coverage is below \(Format.percent(minimum))")
+            var judged = result(row, measured, nil, coverage >= minimum ? .pass : .fail,
+                                coverage >= minimum ? "line coverage meets the target" : "line coverage is below \(Format.percent(minimum))")
+            judged.rate = coverage
+            return judged
         case .userComplaints, .supportTickets, .featureDevelopmentSpeed, .bugFixTime:
             return result(row, "-", nil, .notMeasured, "the harness cannot measure this; track it outside ShadowGate")
         }
@@ -222,62 +270,102 @@ public struct GateEvaluator: Sendable {
         }
     }
 
-    private func rate(_ row: CriteriaRow, failures k: Int, trials n: Int, what: String) -> CriterionResult {
+    /// A rate row judged by `method`'s 95% upper bound: the exact Clopper–Pearson bound of one run (`gate`), or
+    /// the anytime bound over pooled evidence (`advance`).
+    func rate(_ row: CriteriaRow, failures k: Int, trials n: Int, what: String,
+              method: BoundMethod = .clopperPearson) -> CriterionResult {
         let measured = n > 0 ? "\(Format.percent(Double(k) / Double(n))) (\(Format.count(k)) of \(Format.count(n)))" : "0 of 0"
-        guard n > 0 else { return result(row, measured, nil, .inconclusive, "no comparisons: nothing to judge") }
-        guard let (limit, inclusive) = threshold(row.target) else {
-            return result(row, measured, nil, .notMeasured, "target \(row.targetText) does not apply to a rate")
+        func judged(_ bound: String?, _ verdict: Verdict, _ reason: String, upper: Double? = nil,
+                    needed: Int? = nil) -> CriterionResult {
+            var r = result(row, measured, bound, verdict, reason)
+            r.count = k
+            r.comparisons = n
+            r.rate = n > 0 ? Double(k) / Double(n) : nil
+            r.upperBound = upper
+            r.bound = upper == nil ? nil : method
+            r.needed = needed
+            return r
         }
-        let upper = Statistics.clopperPearsonUpper(failures: k, trials: n, confidence: confidence)
+        guard n > 0 else { return judged(nil, .inconclusive, "no comparisons: nothing to judge") }
+        guard let (limit, inclusive) = threshold(row.target) else {
+            return judged(nil, .notMeasured, "target \(row.targetText) does not apply to a rate")
+        }
+        let upper: Double
+        switch method {
+        case .clopperPearson:
+            upper = Statistics.clopperPearsonUpper(failures: k, trials: n, confidence: confidence)
+        case .betaBinomialMixture:
+            // A zero target leaves the mixing Beta(1, 1/target) undefined; no bound can show a zero rate anyway.
+            upper = limit > 0 ? Statistics.anytimeUpper(failures: k, trials: n, target: limit, confidence: confidence)
+                : Statistics.clopperPearsonUpper(failures: k, trials: n, confidence: confidence)
+        }
         let bound = Format.percent(upper)
+        let name = "95% \(method.label) upper bound"
         if upper < limit || (inclusive && upper <= limit) {
-            return result(row, measured, bound, .pass, "95% upper bound \(bound) is within \(row.targetText)")
+            return judged(bound, .pass, "\(name) \(bound) is within \(row.targetText)", upper: upper, needed: 0)
         }
         let point = Double(k) / Double(n)
         if point > limit || (!inclusive && point >= limit) || (limit == 0 && k > 0) {
-            return result(row, measured, bound, .fail, "\(Format.count(k)) \(what) in \(Format.count(n)): the rate itself breaches \(row.targetText)")
+            return judged(bound, .fail, "\(Format.count(k)) \(what) in \(Format.count(n)): the rate itself breaches \(row.targetText)",
+                          upper: upper)
         }
-        if let more = Statistics.additionalCleanTrialsNeeded(failures: k, trials: n, target: limit, confidence: confidence) {
-            return result(row, measured, bound, .inconclusive,
-                          "upper bound \(bound) is not yet below \(row.targetText): need \(Format.count(more)) more clean comparisons")
+        let more = method == .clopperPearson
+            ? Statistics.additionalCleanTrialsNeeded(failures: k, trials: n, target: limit, confidence: confidence)
+            : Statistics.additionalCleanTrialsNeededAnytime(failures: k, trials: n, target: limit, confidence: confidence)
+        if let more {
+            return judged(bound, .inconclusive,
+                          "\(name) \(bound) is not yet below \(row.targetText): need \(Format.count(more)) more clean comparisons",
+                          upper: upper, needed: more)
         }
-        return result(row, measured, bound, .inconclusive, "upper bound \(bound) cannot get below \(row.targetText)")
+        return judged(bound, .inconclusive, "\(name) \(bound) cannot get below \(row.targetText)", upper: upper)
     }
 
     private func failedJobs(_ row: CriteriaRow, events: Int, control: Int, run: StoredRun) -> CriterionResult {
+        func counted(_ measured: String, _ bound: String?, _ verdict: Verdict, _ reason: String, hours: Double? = nil)
+            -> CriterionResult {
+            var r = result(row, measured, bound, verdict, reason)
+            r.count = events
+            if let hours, hours > 0 {
+                r.rate = Double(events) / hours
+                if bound != nil { r.upperBound = Statistics.poissonUpper(events: events, confidence: confidence) / hours }
+            }
+            return r
+        }
         if case .zero = row.target {
             let measured = "\(events) (control \(control))"
             return events == 0
-                ? result(row, measured, nil, .pass, "no failed jobs")
-                : result(row, measured, nil, .fail, "\(events) failed job(s); the target is none (the control failed \(control))")
+                ? counted(measured, nil, .pass, "no failed jobs")
+                : counted(measured, nil, .fail, "\(events) failed job(s); the target is none (the control failed \(control))")
         }
         guard case .ratePerHourBelow(let limit, let commandsPerHour) = row.target else {
-            return result(row, "\(events)", nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
+            return counted("\(events)", nil, .notMeasured, "target \(row.targetText) does not apply to failed jobs")
         }
         let traffic: TrafficHours
         switch TrafficHours.of(run, commandsPerHour: commandsPerHour) {
         case .success(let hours): traffic = hours
-        case .failure(let missing): return result(row, "\(events) (control \(control))", nil, .inconclusive, missing.reason)
+        case .failure(let missing): return counted("\(events) (control \(control))", nil, .inconclusive, missing.reason)
         }
         let hours = traffic.hours
         guard hours > 0 else {
-            return result(row, "\(events) in 0 h", nil, .inconclusive, "the run covered no hours of traffic (\(traffic.how))")
+            return counted("\(events) in 0 h", nil, .inconclusive, "the run covered no hours of traffic (\(traffic.how))")
         }
         let measured = String(format: "%d in %.1f h (%.2f/h; control %d, %.2f/h)", events, hours, Double(events) / hours,
                               control, Double(control) / hours)
         let upper = Statistics.poissonUpper(events: events, confidence: confidence) / hours
         let bound = String(format: "%.3f/h", upper)
         if upper < limit {
-            return result(row, measured, bound, .pass, "95% upper bound \(bound) is below \(row.targetText) over \(traffic.how)")
+            return counted(measured, bound, .pass, "95% upper bound \(bound) is below \(row.targetText) over \(traffic.how)",
+                           hours: hours)
         }
         if Double(events) / hours >= limit {
-            return result(row, measured, bound, .fail,
-                          "\(events) failed jobs in \(String(format: "%.1f", hours)) h (\(traffic.how)) breach \(row.targetText); "
-                              + "the control failed \(control) on the same traffic")
+            return counted(measured, bound, .fail,
+                           "\(events) failed jobs in \(String(format: "%.1f", hours)) h (\(traffic.how)) breach \(row.targetText); "
+                               + "the control failed \(control) on the same traffic", hours: hours)
         }
         let needed = Statistics.poissonUpper(events: events, confidence: confidence) / limit - hours
-        return result(row, measured, bound, .inconclusive,
-                      String(format: "need about %.1f more hours of traffic without failures (so far %@)", max(0, needed), traffic.how))
+        return counted(measured, bound, .inconclusive,
+                       String(format: "need about %.1f more hours of traffic without failures (so far %@)", max(0, needed), traffic.how),
+                       hours: hours)
     }
 
     private func responseTime(_ row: CriteriaRow, control: LatencySummary?, candidate: LatencySummary?,
@@ -301,6 +389,11 @@ public struct GateEvaluator: Sendable {
             return result(row, measured, nil, .inconclusive, "too few latency samples for a bootstrap")
         }
         let bound = String(format: "×%.2f", interval.upper)
+        func timed(_ row: CriteriaRow, _ measured: String, _ bound: String?, _ verdict: Verdict, _ reason: String) -> CriterionResult {
+            var r = self.result(row, measured, bound, verdict, reason)
+            r.upperBound = interval.upper
+            return r
+        }
         let limit = 1 + margin
         let ci = String(format: "p95 ratio ×%.2f, 95%% CI [×%.2f, ×%.2f]", interval.estimate, interval.lower, interval.upper)
         // The control against itself (A/A) on this machine: how far apart two copies of the same code time. A
@@ -308,21 +401,21 @@ public struct GateEvaluator: Sendable {
         // opposite sides of it.
         guard let repeated, min(repeated.first.count, repeated.second.count) >= Self.minimumLatencySamples,
               let noise = Self.timingNoise(repeated, confidence: confidence, seed: bootstrapSeed) else {
-            let timed = repeated.map { min($0.first.count, $0.second.count) } ?? 0
-            return result(row, measured, bound, .inconclusive,
-                          "\(ci), but this machine's timing noise is unmeasured: \(timed) commands of the control timed "
+            let twice = repeated.map { min($0.first.count, $0.second.count) } ?? 0
+            return timed(row, measured, bound, .inconclusive,
+                          "\(ci), but this machine's timing noise is unmeasured: \(twice) commands of the control timed "
                               + "twice (A/A), \(Self.minimumLatencySamples) needed (a worker subject needs --secondary)")
         }
         let band = String(format: "A/A noise ×%.2f", noise)
         let passBelow = limit / noise
         let failAbove = limit * noise
         if interval.upper <= passBelow {
-            return result(row, measured, bound, .pass, "\(ci) within ×\(String(format: "%.2f", limit)) by more than the \(band)")
+            return timed(row, measured, bound, .pass, "\(ci) within ×\(String(format: "%.2f", limit)) by more than the \(band)")
         }
         if interval.lower > failAbove {
-            return result(row, measured, bound, .fail, "\(ci) is above ×\(String(format: "%.2f", limit)) by more than the \(band)")
+            return timed(row, measured, bound, .fail, "\(ci) is above ×\(String(format: "%.2f", limit)) by more than the \(band)")
         }
-        return result(row, measured, bound, .inconclusive,
+        return timed(row, measured, bound, .inconclusive,
                       "\(ci) is within the \(band) of ×\(String(format: "%.2f", limit)) "
                           + String(format: "(pass needs the CI below ×%.2f, fail above ×%.2f); timing cannot tell", passBelow, failAbove))
     }
@@ -344,11 +437,17 @@ public enum GateRenderer {
         var rows: [[String]] = [["feature", "criterion", "target", "measured", "bound", "verdict", "reason"]]
         for feature in decision.features {
             for c in feature.criteria where c.verdict != .notMeasured || feature.feature == decision.features.first?.feature {
-                rows.append([feature.feature, c.metric, c.target, c.measured, c.upperBound ?? "", c.verdict.rawValue, c.reason])
+                rows.append([feature.feature, c.metric, c.target, c.measured, c.upperBoundText ?? "", c.verdict.rawValue, c.reason])
             }
             rows.append([feature.feature, "→ feature", "", "", "", feature.verdict.rawValue.uppercased(), ""])
         }
         var out = decision.features.isEmpty ? "" : Format.table(rows)
+        let methods = Set(decision.features.flatMap(\.criteria).compactMap(\.bound))
+        for method in [BoundMethod.clopperPearson, .betaBinomialMixture] where methods.contains(method) {
+            out += method == .clopperPearson
+                ? "Rates judged by the exact one-sided 95% Clopper–Pearson bound of this run alone.\n"
+                : "Rates judged by the anytime-valid 95% bound (beta-binomial mixture, Howard et al. 2021) over the pooled evidence.\n"
+        }
         out += "\nGate: \(decision.verdict.rawValue.uppercased()) - \(decision.reason)\n"
         return out
     }
@@ -360,7 +459,7 @@ public enum GateRenderer {
             var measured: [Int: String] = [:]
             for c in feature.criteria {
                 let mark = c.verdict == .pass ? "✅" : c.verdict == .fail ? "❌" : c.verdict == .inconclusive ? "⏳" : "—"
-                measured[c.line] = "\(mark) \(c.measured)\(c.upperBound.map { " (bound \($0))" } ?? "") - \(c.verdict.rawValue)"
+                measured[c.line] = "\(mark) \(c.measured)\(c.upperBoundText.map { " (bound \($0))" } ?? "") - \(c.verdict.rawValue)"
             }
             out += "\n## \(feature.feature): \(feature.verdict.rawValue)\n\n"
             out += table.rendered(measured: measured)

@@ -23,49 +23,8 @@ public struct RunReport: Sendable {
             + "paths is accepted, a real bug there too"
     }
 
-    /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
-    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, controlFailedJobs, abandoned, noise,
-    /// downstream, tolerated}`, `trafficSeconds` (the span of recorded traffic), `syntheticCommands` (generated
-    /// commands), `divergenceSignatures[]` of `{signature, feature, op, kind, count, caused}` (root signatures;
-    /// `caused`: the knock-ons they caused; accepted ones with `acceptedRule`, `explained`, `unexplained`),
-    /// `downstreamSignatures[]` of `{signature, feature, op, kind, count, downstreamOf}`, `warnings[]` of
-    /// `{rule, message}`. Everything else is in the database and `shadowgate report`.
-    public var json: JSONValue {
-        var features: [String: JSONValue] = [:]
-        for feature in totals.featureOrder {
-            let c = totals.features[feature] ?? FeatureCounts()
-            features[feature] = .object([
-                "comparisons": .int(c.comparisons), "matches": .int(c.matches), "accepted": .int(c.accepted),
-                "mismatches": .int(c.mismatches), "candidateErrors": .int(c.candidateErrors),
-                "stateTransitionErrors": .int(c.stateTransitionErrors), "failedJobs": .int(c.failedJobs),
-                "abandoned": .int(c.abandoned), "noise": .int(c.noise), "controlFailedJobs": .int(c.controlFailedJobs),
-                "downstream": .int(c.downstream), "tolerated": .int(c.tolerated),
-            ])
-        }
-        let signatures = totals.signatures.filter { $0.downstreamOf == nil }.map { s -> JSONValue in
-            var object: [String: JSONValue] = [
-                "signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
-                "kind": .string(s.kind.rawValue), "count": .int(s.count), "caused": .int(s.caused)]
-            if let rule = s.acceptedRule {
-                object["acceptedRule"] = .string(rule)
-                object["explained"] = .int(s.explained)
-                object["unexplained"] = .int(s.unexplained)
-            }
-            return .object(object)
-        }
-        let downstream = totals.signatures.compactMap { s -> JSONValue? in
-            guard let root = s.downstreamOf else { return nil }
-            return .object(["signature": .string(s.signature), "feature": .string(s.feature), "op": .string(s.op),
-                            "kind": .string(s.kind.rawValue), "count": .int(s.count), "downstreamOf": .string(root)])
-        }
-        let warnings = pathOnlyRules.map { rule -> JSONValue in
-            .object(["rule": .string(rule), "message": .string(Self.pathOnlyWarning(rule))])
-        }
-        return .object(["runId": .int(Int(runId)), "status": .string(status.rawValue), "features": .object(features),
-                        "trafficSeconds": .double(totals.trafficSeconds), "syntheticCommands": .int(totals.syntheticCommands),
-                        "divergenceSignatures": .array(signatures), "downstreamSignatures": .array(downstream),
-                        "warnings": .array(warnings)])
-    }
+    /// The document as a tree (see ``encode(to:)``).
+    public var json: JSONValue { JSONOutput.value(self) }
 
     /// The per-feature table, then the top signatures.
     public func table(topSignatures: Int = 10) -> String {
@@ -102,6 +61,105 @@ public struct RunReport: Sendable {
             out += "\nwarning: accepted rule \(rule) has expired; it would have matched \(hits) divergences, now counted as unexpected"
         }
         return out + "\nDatabase: \(database)\n"
+    }
+}
+
+extension RunReport: Encodable {
+    private enum Keys: String, CodingKey {
+        case runId, status, features, trafficSeconds, syntheticCommands, divergenceSignatures, downstreamSignatures, warnings
+    }
+
+    private struct FeatureDocument: Encodable {
+        var comparisons, matches, accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs: Int
+        var abandoned, noise, controlFailedJobs, downstream, tolerated: Int
+        /// Unexpected divergences per comparison (a fraction); null with no comparisons.
+        var mismatchRate: Double?
+        var mismatchRateText: String?
+
+        enum CodingKeys: String, CodingKey {
+            case comparisons, matches, accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs
+            case abandoned, noise, controlFailedJobs, downstream, tolerated, mismatchRate, mismatchRateText
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(comparisons, forKey: .comparisons)
+            try c.encode(matches, forKey: .matches)
+            try c.encode(accepted, forKey: .accepted)
+            try c.encode(mismatches, forKey: .mismatches)
+            try c.encode(candidateErrors, forKey: .candidateErrors)
+            try c.encode(stateTransitionErrors, forKey: .stateTransitionErrors)
+            try c.encode(failedJobs, forKey: .failedJobs)
+            try c.encode(abandoned, forKey: .abandoned)
+            try c.encode(noise, forKey: .noise)
+            try c.encode(controlFailedJobs, forKey: .controlFailedJobs)
+            try c.encode(downstream, forKey: .downstream)
+            try c.encode(tolerated, forKey: .tolerated)
+            try c.encode(mismatchRate, forKey: .mismatchRate)
+            try c.encode(mismatchRateText, forKey: .mismatchRateText)
+        }
+    }
+
+    private struct SignatureDocument: Encodable {
+        var signature, feature, op, kind: String
+        var count: Int
+        /// Knock-ons this root signature's divergences caused.
+        var caused: Int
+        /// For accepted signatures: the rule, and how many divergences the counterfactual check explained.
+        var acceptedRule: String?
+        var explained: Int?
+        var unexplained: Int?
+    }
+
+    private struct DownstreamDocument: Encodable {
+        var signature, feature, op, kind: String
+        var count: Int
+        var downstreamOf: String
+    }
+
+    private struct WarningDocument: Encodable {
+        var rule, message: String
+    }
+
+    /// Exactly the names CI scripts rely on: `runId`, `status`, `features.<name>.{comparisons, matches,
+    /// accepted, mismatches, candidateErrors, stateTransitionErrors, failedJobs, abandoned, noise, controlFailedJobs,
+    /// downstream, tolerated}` (integers), `mismatchRate` (a fraction, null without comparisons) with
+    /// `mismatchRateText`, `trafficSeconds` (the span of recorded traffic), `syntheticCommands` (generated commands),
+    /// `divergenceSignatures[]` of `{signature, feature, op, kind, count, caused}` (root signatures; accepted ones
+    /// with `acceptedRule`, `explained`, `unexplained`), `downstreamSignatures[]` of `{signature, feature, op, kind,
+    /// count, downstreamOf}` and `warnings[]` of `{rule, message}`; `docs/schema/run.schema.json`.
+    /// Everything else is in the database and `shadowgate report`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(runId, forKey: .runId)
+        try container.encode(status, forKey: .status)
+        var features: [String: FeatureDocument] = [:]
+        for feature in totals.featureOrder {
+            let c = totals.features[feature] ?? FeatureCounts()
+            features[feature] = FeatureDocument(
+                comparisons: c.comparisons, matches: c.matches, accepted: c.accepted, mismatches: c.mismatches,
+                candidateErrors: c.candidateErrors, stateTransitionErrors: c.stateTransitionErrors,
+                failedJobs: c.failedJobs, abandoned: c.abandoned, noise: c.noise, controlFailedJobs: c.controlFailedJobs,
+                downstream: c.downstream, tolerated: c.tolerated, mismatchRate: c.mismatchRate,
+                mismatchRateText: c.mismatchRate.map(Format.percent))
+        }
+        try container.encode(features, forKey: .features)
+        try container.encode(totals.trafficSeconds, forKey: .trafficSeconds)
+        try container.encode(totals.syntheticCommands, forKey: .syntheticCommands)
+        try container.encode(totals.signatures.filter { $0.downstreamOf == nil }.map {
+            SignatureDocument(signature: $0.signature, feature: $0.feature, op: $0.op, kind: $0.kind.rawValue, count: $0.count,
+                              caused: $0.caused, acceptedRule: $0.acceptedRule,
+                              explained: $0.acceptedRule == nil ? nil : $0.explained,
+                              unexplained: $0.acceptedRule == nil ? nil : $0.unexplained)
+        }, forKey: .divergenceSignatures)
+        try container.encode(totals.signatures.compactMap { s in
+            s.downstreamOf.map {
+                DownstreamDocument(signature: s.signature, feature: s.feature, op: s.op, kind: s.kind.rawValue, count: s.count,
+                                   downstreamOf: $0)
+            }
+        }, forKey: .downstreamSignatures)
+        try container.encode(pathOnlyRules.map { WarningDocument(rule: $0, message: Self.pathOnlyWarning($0)) },
+                             forKey: .warnings)
     }
 }
 

@@ -39,7 +39,8 @@ public struct RecordedRun<Subject: ShadowSubject> {
             let totals = try await ShadowRunner(subject: subject, options: options)
                 .run(&source, sink: &sink, progress: progress)
             let finished = Date().timeIntervalSince1970
-            try store.completeRun(runId, totals: totals, finishedAt: finished, duration: finished - metadata.startedAt)
+            try store.completeRun(runId, totals: totals, finishedAt: finished, duration: finished - metadata.startedAt,
+                                  inputIdentities: metadata.inputIdentities)
             return (runId, totals)
         } catch {
             throw abort(error)

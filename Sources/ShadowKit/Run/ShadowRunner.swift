@@ -147,6 +147,9 @@ public struct RunTotals: Sendable {
     public var syntheticCommands = 0
     /// The control timed twice on the same commands (A/A), per feature: this machine's timing noise.
     public var repeatLatency: [String: RepeatTiming] = [:]
+    /// Counts per input (the scenarios' `file`: a path or `generated:seed=S`), then per feature: what
+    /// `advance` pools, each input once.
+    public var inputs: [String: [String: FeatureCounts]] = [:]
 
     package init(features: [String: FeatureCounts], featureOrder: [String], latency: [String: LatencySummary],
                  candidateLatency: [String: LatencySummary], signatures: [SignatureSummary],
@@ -213,6 +216,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 var finished: [Int: BatchResult] = [:]
                 var nextToMerge = 0
                 var carried: Carry?
+                // Each batch holds one input's scenarios, so the counts of every input are known.
+                var inputOfBatch: [Int: String] = [:]
+                var nextInput: ScenarioInput<Subject.Command>?
                 func collect(_ result: BatchResult) throws {
                     running -= 1
                     if let carry = result.carry { carried = carry }
@@ -220,14 +226,21 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     while let result = finished.removeValue(forKey: nextToMerge) {
                         // In input order, so the same input stops at the same place for any worker count.
                         if let fatal = result.fatal { throw fatal }
-                        try sink.consume(merger.merge(result, filled: filled))
+                        try sink.consume(merger.merge(result, filled: filled, input: inputOfBatch.removeValue(forKey: nextToMerge)))
                         nextToMerge += 1
                         progress(merger.commands)
                     }
                 }
                 while true {
                     var batch: [ScenarioInput<Subject.Command>] = []
-                    while batch.count < options.batchSize, let scenario = try source.nextScenario() {
+                    while batch.count < options.batchSize {
+                        let next: ScenarioInput<Subject.Command>?
+                        if let waiting = nextInput { (next, nextInput) = (waiting, nil) } else { next = try source.nextScenario() }
+                        guard let scenario = next else { break }
+                        if let first = batch.first, first.file != scenario.file {
+                            nextInput = scenario
+                            break
+                        }
                         batch.append(scenario)
                         // The next part of this scenario starts the next batch, on the worlds this one leaves.
                         if scenario.continues { break }
@@ -245,6 +258,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                     let carry = continuesScenario ? carried : nil
                     carried = nil
                     let index = submitted
+                    inputOfBatch[index] = batch[0].file
                     let work = self
                     group.addTask { work.process(batch, index: index, filled: filled, carry: carry) }
                     submitted += 1
@@ -852,6 +866,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         let order: [String]
         let examplesPerSignature: Int
         var counts: [String: FeatureCounts] = [:]
+        var inputs: [String: [String: FeatureCounts]] = [:]
         var latency: [String: LatencyPair] = [:]
         var signatures: [String: SignatureSummary] = [:]
         var expiredRuleHits: [String: Int] = [:]
@@ -866,8 +881,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             self.examplesPerSignature = examplesPerSignature
         }
 
-        mutating func merge(_ batch: BatchResult, filled: FilledSignatures? = nil) -> BatchOutput {
+        mutating func merge(_ batch: BatchResult, filled: FilledSignatures? = nil, input: String? = nil) -> BatchOutput {
             for (index, value) in batch.counts.enumerated() { counts[order[index], default: FeatureCounts()].add(value) }
+            if let input {
+                for (index, value) in batch.counts.enumerated() where value.comparisons > 0 {
+                    inputs[input, default: [:]][order[index], default: FeatureCounts()].add(value)
+                }
+            }
             for (index, value) in batch.latency.enumerated() {
                 guard let value else { continue }
                 if latency[order[index]] == nil {
@@ -925,6 +945,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             totals.trafficSeconds = ScenarioSpan.unionLength(recordedIntervals)
             totals.syntheticCommands = syntheticCommands
             totals.repeatLatency = latency.compactMapValues(\.repeatTiming)
+            totals.inputs = inputs
             return totals
         }
     }

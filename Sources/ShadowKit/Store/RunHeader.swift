@@ -23,6 +23,8 @@ public struct RunHeaderRow: Sendable, Equatable, Codable {
     public var trafficSeconds: Double? = nil
     /// Commands of generated traffic (no real hours); nil for runs stored before it was kept.
     public var syntheticCommands: Int? = nil
+    /// The candidate's name and version, when the run recorded it (runs of one version pool their evidence).
+    public var candidateVersion: String? = nil
 }
 
 extension Store {
@@ -48,7 +50,8 @@ extension Store {
             inputs: strings(row["inputs"]), config: stringMap(row["config"]),
             toolVersion: row["tool_version"], workers: row["workers"], commands: row["commands"],
             scenarios: row["scenarios"], scenarioSeconds: row["scenario_seconds"],
-            trafficSeconds: row["traffic_seconds"], syntheticCommands: row["synthetic_commands"])
+            trafficSeconds: row["traffic_seconds"], syntheticCommands: row["synthetic_commands"],
+            candidateVersion: row["candidate_version"])
     }
 
     static func strings(_ text: String?) -> [String] {

@@ -11,9 +11,16 @@ public struct RunMetadata: Sendable, Codable, Equatable {
     public var config: [String: String]
     public var toolVersion: String
     public var workers: Int
+    /// The candidate implementation and its version (`name version`): runs of one version pool their evidence.
+    public var candidateVersion: String?
+    /// Input as the scenarios name it (a path, `generated:seed=S`) → its identity (`sha256:…` of a file);
+    /// an input without one is identified by its name.
+    public var inputIdentities: [String: String]
 
     public init(subject: String, startedAt: Double, seed: UInt64?, inputs: [String], config: [String: String],
-                toolVersion: String, workers: Int) {
+                toolVersion: String, workers: Int, candidateVersion: String? = nil, inputIdentities: [String: String] = [:]) {
+        self.candidateVersion = candidateVersion
+        self.inputIdentities = inputIdentities
         self.subject = subject
         self.startedAt = startedAt
         self.seed = seed
@@ -36,11 +43,11 @@ extension Store {
             let inputs = JSONValue.array(metadata.inputs.map(JSONValue.string)).jsonText
             let config = JSONValue.object(metadata.config.mapValues(JSONValue.string)).jsonText
             try db.execute(sql: """
-                INSERT INTO runs (status, subject, started_at, seed, inputs, config, tool_version, workers)
-                VALUES ('running', ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO runs (status, subject, started_at, seed, inputs, config, tool_version, workers, candidate_version)
+                VALUES ('running', ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [metadata.subject, StoreTime.text(metadata.startedAt),
                                  metadata.seed.map { Int64(bitPattern: $0) }, inputs, config,
-                                 metadata.toolVersion, metadata.workers])
+                                 metadata.toolVersion, metadata.workers, metadata.candidateVersion])
             return db.lastInsertedRowID
         }
     }
@@ -49,8 +56,18 @@ extension Store {
     public func sink(runId: Int64) -> StoreSink { StoreSink(store: self, runId: runId) }
 
     /// Writes the totals and marks the run `complete`; only called after every batch was flushed.
-    public func completeRun(_ runId: Int64, totals: RunTotals, finishedAt: Double, duration: Double) throws(StoreError) {
+    public func completeRun(_ runId: Int64, totals: RunTotals, finishedAt: Double, duration: Double,
+                            inputIdentities: [String: String] = [:]) throws(StoreError) {
         try write { db in
+            for source in totals.inputs.keys.sorted() {
+                for (feature, c) in (totals.inputs[source] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    try db.execute(sql: """
+                        INSERT INTO input_stats (run_id, source, input, feature, comparisons, mismatches, candidate_errors)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [runId, source, inputIdentities[source] ?? source, feature, c.comparisons,
+                                         c.mismatches, c.candidateErrors])
+                }
+            }
             for feature in totals.featureOrder {
                 let c = totals.features[feature] ?? FeatureCounts()
                 try db.execute(sql: """

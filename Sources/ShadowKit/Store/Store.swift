@@ -338,6 +338,24 @@ public final class Store: Sendable {
                 ALTER TABLE divergences ADD COLUMN note TEXT;
                 """)
         }
+        migrator.registerMigration("v10-pooled-evidence") { db in
+            // `advance` pools the evidence of the runs of one candidate version, each input counted once: the
+            // run records the candidate's version, and its counts per input (identity: `generated:seed=S`, or
+            // `sha256:HEX` of a file's bytes; `source` is the path or label as given).
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN candidate_version TEXT;
+                CREATE TABLE input_stats (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    feature TEXT NOT NULL,
+                    comparisons INTEGER NOT NULL,
+                    mismatches INTEGER NOT NULL,
+                    candidate_errors INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, source, feature)
+                );
+                """)
+        }
         for schema in schemas {
             for migration in schema.migrations {
                 migrator.registerMigration(migration.identifier, migrate: migration.migrate)

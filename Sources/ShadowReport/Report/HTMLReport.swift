@@ -259,7 +259,7 @@ public enum HTMLReport {
                     continue
                 }
                 let c = feature.criteria[index]
-                let bound = c.upperBound.map { " (bound \($0))" } ?? ""
+                let bound = c.upperBoundText.map { " (bound \($0))" } ?? ""
                 out += "<td title=\"\(e(c.reason))\">\(badge(c.verdict))<div class=\"measured\">\(e(c.measured == "-" ? "" : c.measured + bound))</div></td>"
             }
             out += "</tr>\n"
@@ -275,7 +275,7 @@ public enum HTMLReport {
             out += "<details id=\"crit-\(e(feature.name))\"><summary>\(badge(feature.verdict)) <b>\(e(feature.name))</b></summary>\n"
             out += "<div class=\"scroll\"><table><thead><tr><th>Metric</th><th>Target</th><th>Measured</th><th>95% bound</th><th>Verdict</th><th>Why</th></tr></thead><tbody>\n"
             for c in feature.criteria {
-                out += "<tr><td>\(e(c.metric))</td><td>\(e(c.target))</td><td>\(e(c.measured))</td><td>\(e(c.upperBound ?? ""))</td>"
+                out += "<tr><td>\(e(c.metric))</td><td>\(e(c.target))</td><td>\(e(c.measured))</td><td>\(e(c.upperBoundText ?? ""))</td>"
                 out += "<td>\(badge(c.verdict))</td><td class=\"why\">\(e(c.reason))</td></tr>\n"
             }
             out += "</tbody></table></div></details>\n"

@@ -120,9 +120,6 @@ public enum JUnitReport {
 /// `summary.json`: the whole model, pretty-printed with sorted keys.
 public enum JSONSummary {
     public static func render(_ model: ReportModel) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(model) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        JSONOutput.text(model, pretty: true) + "\n"
     }
 }

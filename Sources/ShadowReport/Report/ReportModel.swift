@@ -4,8 +4,9 @@ import ShadowKit
 /// Everything a run report shows, already redacted: every renderer (HTML, Markdown, JUnit, JSON) reads only this,
 /// so a value redacted here is redacted in every format. Encoded as-is, it is `summary.json`.
 public struct ReportModel: Sendable, Codable, Equatable {
-    /// Version of the `summary.json` layout; bumped when a field changes meaning.
-    public var schemaVersion = 1
+    /// Version of the `summary.json` layout; bumped when a field changes meaning (2: criteria carry numbers,
+    /// `upperBound` a number and `upperBoundText` its display; `docs/schema/summary.schema.json`).
+    public var schemaVersion = 2
     /// When the report was written (RFC 3339, UTC).
     public var generatedAt: String
     public var run: ReportRunHeader

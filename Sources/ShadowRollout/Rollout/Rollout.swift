@@ -110,21 +110,73 @@ public struct AdvanceReport: Sendable {
 
     public var exitCode: Int32 { outcome.exitCode }
 
-    /// The evidence JSON stored with the ledger entry.
-    public func evidenceJSON(env: String) -> JSONValue {
-        .object([
-            "env": .string(env),
-            "outcome": .string(outcome.rawValue),
-            "runId": gate.runId.map { .int(Int($0)) } ?? .null,
-            "gate": gate.json,
-            "checks": .array(checks.map { check in
-                .object(["name": .string(check.name), "required": .string(check.required),
-                         "measured": .string(check.measured), "met": .bool(check.met)])
-            }),
-            "changes": RolloutEngine.changesJSON(changes),
-            "alsoMoved": .array(alsoMoved.map { .object(["feature": .string($0.feature), "from": .string($0.from),
-                                                          "to": .string($0.to)]) }),
-        ])
+    /// The evidence JSON stored with the ledger entry (``document(env:)`` as a tree).
+    public func evidenceJSON(env: String) -> JSONValue { JSONOutput.value(document(env: env)) }
+
+    /// The ledger's evidence, and with `dryRun` set the `advance --json` document: `env`, `outcome`, `runId`,
+    /// `gate` (as `gate --json`, with the `pool` it judged the rates on), `checks[]`, `changes[]`, `alsoMoved[]`.
+    public func document(env: String, dryRun: Bool? = nil) -> AdvanceDocument {
+        AdvanceDocument(env: env, outcome: outcome, runId: gate.runId, gate: gate, checks: checks,
+                        changes: changes.map { .init(key: $0.key, old: $0.oldValue, new: $0.newValue, line: $0.line) },
+                        alsoMoved: alsoMoved,
+                        feature: dryRun == nil ? nil : feature, from: dryRun == nil ? nil : fromStage,
+                        to: toStage, message: dryRun == nil ? nil : message, dryRun: dryRun,
+                        ledgerSequence: ledgerEntry?.sequence)
+    }
+}
+
+/// What `advance --json` prints and the ledger keeps as an advance's evidence (see ``AdvanceReport/document(env:dryRun:)``).
+public struct AdvanceDocument: Encodable, Sendable {
+    public struct Change: Encodable, Sendable {
+        public var key: String
+        public var old: String?
+        public var new: String
+        public var line: Int
+        enum CodingKeys: String, CodingKey { case key, old, new, line }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(key, forKey: .key)
+            try c.encode(old, forKey: .old)
+            try c.encode(new, forKey: .new)
+            try c.encode(line, forKey: .line)
+        }
+    }
+    public var env: String
+    public var outcome: AdvanceOutcome
+    public var runId: Int64?
+    public var gate: GateDecision
+    public var checks: [EvidenceCheck]
+    public var changes: [Change]
+    public var alsoMoved: [StageMove]
+    public var feature: String?
+    public var from: String?
+    public var to: String?
+    public var message: String?
+    public var dryRun: Bool?
+    public var ledgerSequence: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case env, outcome, runId, gate, checks, changes, alsoMoved, feature, from, to, message, dryRun, ledgerSequence
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(env, forKey: .env)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(runId, forKey: .runId)
+        try c.encode(gate, forKey: .gate)
+        try c.encode(checks, forKey: .checks)
+        try c.encode(changes, forKey: .changes)
+        try c.encode(alsoMoved, forKey: .alsoMoved)
+        // The command's own fields: present in `advance --json`, not in the ledger's evidence.
+        if let dryRun {
+            try c.encode(feature, forKey: .feature)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+            try c.encode(message, forKey: .message)
+            try c.encode(dryRun, forKey: .dryRun)
+            try c.encode(ledgerSequence, forKey: .ledgerSequence)
+        }
     }
 }
 
@@ -198,16 +250,16 @@ public struct RolloutEngine: Sendable {
         let freeze: FeatureFreeze?
         let run: StoredRun?
         let floor: (runId: Int64, sequence: Int)?
+        let pool: PooledEvidence
         do {
             freeze = try store.freeze(of: feature)
             if let id = try store.latestCompleteRunId() { run = try store.run(id: id) } else { run = nil }
             floor = try evidenceFloor(feature: feature)
+            // The evidence since the feature's last stage change, of the latest run's candidate version.
+            pool = try store.pooledEvidence(feature: feature, afterRunId: floor?.runId)
         } catch { throw .store(error) }
 
-        var gate = evaluator.evaluate(run, features: [feature])
-        if run == nil {
-            gate.reason = "no complete run in the database: run `shadowgate run` first"
-        }
+        let gate = evaluator.evaluate(pooled: pool, latest: run, feature: feature)
         var report = AdvanceReport(
             feature: feature, outcome: .unknownStage, fromStage: position.ledgerName, toStage: nil, message: "",
             gate: gate, checks: [], changes: [], original: env, edited: env, alsoMoved: [], freeze: freeze,
@@ -301,26 +353,9 @@ public struct RolloutEngine: Sendable {
         guard let next else {
             return refuse(.lastStage, "\(feature) is already at its last stage (\(stage.name)); there is nothing to advance to")
         }
-        let featureGate = report.gate.features.first { $0.feature == feature }
-        let verdict = featureGate?.verdict ?? report.gate.verdict
-        let runText = run.map { " on run \($0.id)" } ?? ""
-        switch verdict {
-        case .pass:
-            break
-        case .fail:
-            let reasons = (featureGate?.criteria ?? []).filter { $0.verdict == .fail }.map { "\($0.metric): \($0.reason)" }
-            return refuse(.gateFailed, "the gate fails for \(feature)\(runText): "
-                          + (reasons.isEmpty ? report.gate.reason : reasons.joined(separator: "; ")))
-        case .inconclusive, .notMeasured:
-            let reasons = (featureGate?.criteria ?? []).filter { $0.verdict == .inconclusive }
-                .map { "\($0.metric): \($0.reason)" }
-            return refuse(.gateInconclusive, "the gate is inconclusive for \(feature)\(runText): "
-                          + (reasons.isEmpty ? report.gate.reason : reasons.joined(separator: "; ")))
-        }
-        guard let run else { return refuse(.gateInconclusive, "no complete run") }
-
         // One run justifies one step: otherwise a single run could carry a feature from off to 100% in a row.
-        if let floor {
+        // Checked before the gate: without a newer run there is nothing to pool.
+        if let floor, let run {
             let fresh = run.id > floor.runId
             report.checks.append(EvidenceCheck(name: "freshRun", required: "a complete run newer than run \(floor.runId)",
                                                measured: "run \(run.id)", met: fresh))
@@ -330,15 +365,35 @@ public struct RolloutEngine: Sendable {
                                   + "already used for \(feature); each step needs a new complete run (`shadowgate run`)")
             }
         }
+        let featureGate = report.gate.features.first { $0.feature == feature }
+        let verdict = featureGate?.verdict ?? report.gate.verdict
+        let runText = run.map { " on run \($0.id)" } ?? ""
+        let poolText = report.gate.pool.map { " (rates \($0.summary))" } ?? ""
+        switch verdict {
+        case .pass:
+            break
+        case .fail:
+            let reasons = (featureGate?.criteria ?? []).filter { $0.verdict == .fail }.map { "\($0.metric): \($0.reason)" }
+            return refuse(.gateFailed, "the gate fails for \(feature)\(runText): "
+                          + (reasons.isEmpty ? report.gate.reason : reasons.joined(separator: "; ")) + poolText)
+        case .inconclusive, .notMeasured:
+            let reasons = (featureGate?.criteria ?? []).filter { $0.verdict == .inconclusive }
+                .map { "\($0.metric): \($0.reason)" }
+            return refuse(.gateInconclusive, "the gate is inconclusive for \(feature)\(runText): "
+                          + (reasons.isEmpty ? report.gate.reason : reasons.joined(separator: "; ")) + poolText)
+        }
+        guard let run else { return refuse(.gateInconclusive, "no complete run") }
+
         let evidence = stage.evidence
-        let comparisons = run.features[feature]?.comparisons ?? 0
+        // The pooled comparisons (each distinct input once), as the rate rows were judged on.
+        let comparisons = report.gate.pool?.comparisons ?? run.features[feature]?.comparisons ?? 0
         var unmet: [String] = []
         if evidence.minComparisons > 0 {
             let met = comparisons >= evidence.minComparisons
             report.checks.append(EvidenceCheck(name: "minComparisons", required: Format.count(evidence.minComparisons),
                                                measured: Format.count(comparisons), met: met))
             if !met {
-                unmet.append("\(Format.count(comparisons)) comparisons of \(feature) in run \(run.id), "
+                unmet.append("\(Format.count(comparisons)) pooled comparisons of \(feature), "
                              + "\(Format.count(evidence.minComparisons)) needed (\(Format.count(evidence.minComparisons - comparisons)) more)")
             }
         }
@@ -374,7 +429,8 @@ public struct RolloutEngine: Sendable {
                           "\(feature) may leave \(stage.name) only once " + missing.joined(separator: " and "))
         }
         report.outcome = .advanced
-        report.message = "\(feature): \(stage.name) → \(next.name); the gate passes on run \(run.id)"
+        report.message = "\(feature): \(stage.name) → \(next.name); the gate passes on run \(run.id) "
+            + "(rates by the anytime bound, \(report.gate.pool?.summary ?? "no pool"))"
             + (report.checks.isEmpty ? "" : " and the stage's evidence is met") + "."
     }
 
