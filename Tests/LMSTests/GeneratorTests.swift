@@ -179,8 +179,14 @@ import Testing
         let scenarios = TrafficGenerator(seed: 12).scenarios(count: 2000)
         let share = Double(scenarios.filter { !$0.edgeCases.isEmpty }.count) / Double(scenarios.count)
         #expect((0.12...0.18).contains(share), "edge-case share \(share)")
-        let perScenario = scenarios.filter { !$0.edgeCases.isEmpty }.map(\.edgeCases.count)
+        // 2–4 edge cases (and a zero-weight quiz now and then), plus 2–4 boundary cases in about half of them.
+        let withEdgeCases = scenarios.filter { !$0.edgeCases.isEmpty }
+        let perScenario = withEdgeCases.map { $0.edgeCases.filter { !EdgeCase.boundaryCases.contains($0) }.count }
         #expect(perScenario.allSatisfy { (2...5).contains($0) })
+        let boundaries = withEdgeCases.map { $0.edgeCases.filter { EdgeCase.boundaryCases.contains($0) }.count }
+        #expect(boundaries.allSatisfy { $0 == 0 || (2...4).contains($0) })
+        let boundaryShare = Double(boundaries.filter { $0 > 0 }.count) / Double(withEdgeCases.count)
+        #expect((0.4...0.6).contains(boundaryShare), "boundary share \(boundaryShare)")
     }
 
     @Test func ordinaryTrafficHasNoDuplicates() {

@@ -102,8 +102,10 @@ struct ScenarioBuilder {
             case .pause(let seconds):
                 clock += seconds
             case .exactly(let seconds):
-                let target = lastCommandOffset + seconds
-                if target > clock { wait(seconds: target - clock) } else { clock = max(clock, target) }
+                // At the previous command's own offset, so a runner that only adds up clock.advance commands
+                // and one that reads the offsets both see exactly `seconds` pass.
+                commands.append(TimedCommand(offset: lastCommandOffset, command: .advanceClock(seconds: seconds)))
+                clock = max(clock, lastCommandOffset + seconds)
             }
         }
     }

@@ -8,7 +8,7 @@ import Foundation
 /// `clock.advance` commands agree on every time-limit decision (the generator keeps ordinary in-time
 /// submissions at least a minute inside the limit and late ones at least a minute past it; a boundary
 /// submission — one second before, at, one second after the limit — follows its start through one
-/// `clock.advance` with no command in between, so both readings agree to the second).
+/// `clock.advance` at the start's own offset, so both readings agree to the second).
 public struct TimedCommand: Sendable, Equatable {
     public var offset: Int
     public var command: LMSCommand
