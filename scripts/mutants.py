@@ -7,7 +7,7 @@ Runs one generated corpus (a seed used nowhere else) through the unmutated build
 reports per mutant whether ShadowGate caught it: a new unexpected signature (root or downstream) or a changed
 count of an unexpected signature against the unmutated run. Also the gate verdict of the mutant's feature before
 and after, and for a miss where it went: the accepted signatures (rules) whose counts changed, or no change at
-all (the corpus never reached the mutated path, or the bug equals legacy there).
+all (the corpus never reached the mutated path, or it only changed commands already accepted by a rule).
 
 Signatures come from the run's store (table `signatures`, read by column name), the run id from `run --json`
 (other fields are ignored), verdicts from `gate --json`: new fields in either never break this script.
@@ -258,7 +258,8 @@ def main():
             where = "absorbed by " + "; ".join(r["absorbed"])
         else:
             counts = ", ".join(f"{op} ×{n}" for op, n in r.get("opCounts", {}).items())
-            where = f"no signature changed: the corpus never reached the mutated path ({counts})"
+            where = (f"no signature count moved: the corpus never reached the mutated path, or the path only changed "
+                     f"commands that already diverged under an accepted rule ({counts})")
         gate = f"{r.get('gateBefore', '?')} → {r.get('gateAfter', '?')}"
         lines.append(f"| {r['name']} | {cell(r['breaks'])} | {r['feature']} | {'yes' if r['caught'] else '**no**'} | "
                      f"{cell(where)} | {gate} | {r.get('build', 0):.0f} |")
