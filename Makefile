@@ -20,7 +20,7 @@ PHP_WORKER = cd $(LARAVEL) && php artisan shadowgate:worker
 PARITY_SIZE ?= 3000
 PARITY_DIR := reports/parity
 
-.PHONY: all build release run test quick-test gate nightly clean deps php-deps bench report screenshot parity run-laravel
+.PHONY: all build release run test quick-test gate nightly clean deps php-deps bench report screenshot parity run-laravel mutants coverage
 
 all: build
 
@@ -124,6 +124,20 @@ bench: release
 	Benchmarks/memory.sh
 	cd Benchmarks && $(SWIFT) build -c release --product shadowgate-profile
 	Benchmarks/workers.sh
+
+# Transition coverage of both sides and boundary counts of the default corpus (BENCHMARKS.md).
+coverage: release
+	$(BIN) coverage --seed $(SEED) --count $(CORPUS_SIZE)
+
+# The project's own mutation score: each patch of Benchmarks/mutants/ (a realistic bug of the modern side) in
+# turn on a scratch copy (.build/mutants, its build folder kept, so each mutant is an incremental build), one
+# generated corpus of a seed used nowhere else; caught = an unexpected signature new or changed against the
+# unmutated run. MUTANTS=a,b picks some. Table in reports/mutants.md (and .json).
+MUTANTS ?=
+MUTANT_SEED ?= 604231
+MUTANT_COUNT ?= 2000
+mutants: deps
+	python3 scripts/mutants.py $(if $(MUTANTS),--mutants $(MUTANTS)) --seed $(MUTANT_SEED) --count $(MUTANT_COUNT)
 
 clean:
 	rm -rf .build Benchmarks/.build reports/*.sqlite* reports/*.jsonl reports/latest reports/[0-9]*

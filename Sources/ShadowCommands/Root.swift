@@ -19,7 +19,7 @@ public struct ShadowGateCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
-                      ShrinkCommand.self, PlantCommand.self,
+                      ShrinkCommand.self, PlantCommand.self, CoverageCommand.self,
                       AdvanceCommand.self, RollbackCommand.self, FreezeCommand.self, UnfreezeCommand.self,
                       LedgerCommand.self, MonitorCommand.self, ReportCommand.self, WorkerCheckCommand.self,
                       ServeBuiltinCommand.self, SimulateGateCommand.self]

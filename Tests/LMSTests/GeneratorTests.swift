@@ -111,7 +111,9 @@ import Testing
     }
 
     @Test func quizzesAndCoursesAreConfiguredRealistically() {
+        // Boundary cases configure quizzes at the limits on purpose (pass marks 0 and 100, ten questions).
         let scenarios = TrafficGenerator(seed: 9).scenarios(count: 1000)
+            .filter { $0.edgeCases.allSatisfy { !EdgeCase.boundaryCases.contains($0) } }
         let quizzes = Self.quizzes(in: scenarios)
         #expect(quizzes.count > 500)
         for quiz in quizzes {
@@ -177,8 +179,14 @@ import Testing
         let scenarios = TrafficGenerator(seed: 12).scenarios(count: 2000)
         let share = Double(scenarios.filter { !$0.edgeCases.isEmpty }.count) / Double(scenarios.count)
         #expect((0.12...0.18).contains(share), "edge-case share \(share)")
-        let perScenario = scenarios.filter { !$0.edgeCases.isEmpty }.map(\.edgeCases.count)
+        // 2–4 edge cases (and a zero-weight quiz now and then), plus 2–4 boundary cases in about half of them.
+        let withEdgeCases = scenarios.filter { !$0.edgeCases.isEmpty }
+        let perScenario = withEdgeCases.map { $0.edgeCases.filter { !EdgeCase.boundaryCases.contains($0) }.count }
         #expect(perScenario.allSatisfy { (2...5).contains($0) })
+        let boundaries = withEdgeCases.map { $0.edgeCases.filter { EdgeCase.boundaryCases.contains($0) }.count }
+        #expect(boundaries.allSatisfy { $0 == 0 || (2...4).contains($0) })
+        let boundaryShare = Double(boundaries.filter { $0 > 0 }.count) / Double(withEdgeCases.count)
+        #expect((0.4...0.6).contains(boundaryShare), "boundary share \(boundaryShare)")
     }
 
     @Test func ordinaryTrafficHasNoDuplicates() {
@@ -203,14 +211,21 @@ import Testing
         }
     }
 
-    /// The refusal the modern side gives for each planted edge case (the others are accepted by modern).
-    private static let expectedRefusal: [EdgeCase: String] = [
-        .doubleEnrollment: ErrorCode.alreadyEnrolled, .lateSubmission: ErrorCode.attemptExpired,
-        .publishArchivedCourse: ErrorCode.invalidTransition, .unpublishDraftCourse: ErrorCode.invalidTransition,
-        .gradeUnsubmittedAttempt: ErrorCode.invalidTransition, .cancelCompletedEnrollment: ErrorCode.invalidTransition,
-        .reactivateCompletedEnrollment: ErrorCode.invalidTransition, .enrollDraftCourse: ErrorCode.courseNotOpen,
-        .capacityContention: ErrorCode.courseFull, .extraAttempts: ErrorCode.maxAttemptsReached,
-        .publishWithoutLessons: ErrorCode.courseHasNoLessons, .zeroWeightQuiz: ErrorCode.quizHasNoQuestions,
+    /// The refusals the modern side gives for each planted edge case (the others are accepted by modern).
+    private static let expectedRefusals: [EdgeCase: Set<String>] = [
+        .doubleEnrollment: [ErrorCode.alreadyEnrolled], .lateSubmission: [ErrorCode.attemptExpired],
+        .publishArchivedCourse: [ErrorCode.invalidTransition], .unpublishDraftCourse: [ErrorCode.invalidTransition],
+        .gradeUnsubmittedAttempt: [ErrorCode.invalidTransition], .cancelCompletedEnrollment: [ErrorCode.invalidTransition],
+        .reactivateCompletedEnrollment: [ErrorCode.invalidTransition], .enrollDraftCourse: [ErrorCode.courseNotOpen],
+        .capacityContention: [ErrorCode.courseFull], .extraAttempts: [ErrorCode.maxAttemptsReached],
+        .publishWithoutLessons: [ErrorCode.courseHasNoLessons], .zeroWeightQuiz: [ErrorCode.quizHasNoQuestions],
+        .courseTransitionTour: [ErrorCode.invalidTransition],
+        .enrollmentTransitionTour: [ErrorCode.invalidTransition, ErrorCode.notEnrolled],
+        .attemptTransitionTour: [ErrorCode.invalidTransition, ErrorCode.attemptExpired],
+        .timeLimitBoundary: [ErrorCode.attemptExpired],
+        .seatBoundary: [ErrorCode.courseFull],
+        .attemptLimitBoundary: [ErrorCode.maxAttemptsReached, ErrorCode.attemptExpired],
+        .settingBoundary: [ErrorCode.invalidInput, ErrorCode.courseFull, ErrorCode.maxAttemptsReached],
     ]
 
     /// Whether a learner turned away with `course_full` later enrolled in the same course.
@@ -226,7 +241,7 @@ import Testing
     }
 
     @Test func everyPlantedEdgeCaseShowsUpInTheModernOutcomes() {
-        let profile = TrafficProfile(edgeCaseShare: 1, zeroWeightQuizShare: 0.05)
+        let profile = TrafficProfile(edgeCaseShare: 1, zeroWeightQuizShare: 0.05, boundaryShare: 0.5)
         var seen = Set<EdgeCase>()
         for scenario in TrafficGenerator(seed: 21, profile: profile).scenarios(count: 400) {
             let outcomes = Self.replay(scenario, on: ModernLMS.self).compactMap { try? $0.get() }
@@ -236,12 +251,12 @@ import Testing
             }
             for edge in scenario.edgeCases {
                 seen.insert(edge)
-                if let code = Self.expectedRefusal[edge] {
+                for code in Self.expectedRefusals[edge] ?? [] where edge != .attemptLimitBoundary || code != ErrorCode.attemptExpired {
                     #expect(codes.contains(code), "\(scenario.id) plants \(edge) but modern never refuses with \(code)")
                 }
             }
             // Ordinary traffic is refused for nothing: every refusal comes from a planted edge case.
-            let explained = Set(scenario.edgeCases.compactMap { Self.expectedRefusal[$0] })
+            let explained = Set(scenario.edgeCases.flatMap { Self.expectedRefusals[$0] ?? [] })
             #expect(codes.isSubset(of: explained), "\(scenario.id): unexplained \(codes.subtracting(explained))")
         }
         #expect(seen == Set(EdgeCase.allCases))

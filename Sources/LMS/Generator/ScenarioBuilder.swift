@@ -13,6 +13,8 @@ struct ScenarioBuilder {
 
     private var commands: [TimedCommand] = []
     private var clock = 0
+    /// Offset of the last command emitted (``Step/exactly(seconds:)`` counts from it).
+    private var lastCommandOffset = 0
     private var attemptsPlanned = 0
     private var attemptsNumbered = 0
     /// Planned attempt number → emitted attempt id (looked up only, never iterated).
@@ -93,11 +95,17 @@ struct ScenarioBuilder {
             switch step {
             case .command(let command):
                 commands.append(TimedCommand(offset: clock, command: numberingAttempts(command)))
+                lastCommandOffset = clock
                 clock += rng.int(in: 2...20)
             case .wait(let seconds):
                 wait(seconds: seconds)
             case .pause(let seconds):
                 clock += seconds
+            case .exactly(let seconds):
+                // At the previous command's own offset, so a runner that only adds up clock.advance commands
+                // and one that reads the offsets both see exactly `seconds` pass.
+                commands.append(TimedCommand(offset: lastCommandOffset, command: .advanceClock(seconds: seconds)))
+                clock = max(clock, lastCommandOffset + seconds)
             }
         }
     }
@@ -198,7 +206,7 @@ struct ScenarioBuilder {
         return course
     }
 
-    private mutating func planQuiz(in course: CoursePlan) -> QuizPlan {
+    mutating func planQuiz(in course: CoursePlan) -> QuizPlan {
         let questions = rng.int(in: 3...8)
         var weights = [Double](repeating: 1, count: questions)
         if rng.chance(0.35) {
@@ -214,7 +222,7 @@ struct ScenarioBuilder {
             afterLessons: course.lessons.count >= 2 ? rng.int(in: 1...(course.lessons.count - 1)) : 0)
     }
 
-    private func courseSetup(_ course: CoursePlan) -> Session {
+    func courseSetup(_ course: CoursePlan) -> Session {
         var steps: [Step] = [.command(course.createCommand)]
         steps += course.addLessonCommands.map { .command($0) }
         steps += course.quizzes.map { .command($0.addCommand(course: course.id)) }
@@ -329,7 +337,7 @@ struct ScenarioBuilder {
     // MARK: Quizzes
 
     /// A plan-local attempt number; ``numberingAttempts(_:)`` turns it into the id that is emitted.
-    private mutating func nextAttemptID() -> Int {
+    mutating func nextAttemptID() -> Int {
         attemptsPlanned += 1
         return attemptsPlanned
     }
@@ -400,7 +408,7 @@ struct ScenarioBuilder {
     private static let partialCredits: [Double] = [0.25, 0.4, 0.5, 0.6, 0.75]
 
     /// Mostly full or no credit per question, sometimes partial; now and then the last question is left blank.
-    private mutating func answers(for quiz: QuizPlan, skill: Double) -> [Double] {
+    mutating func answers(for quiz: QuizPlan, skill: Double) -> [Double] {
         var credits: [Double] = []
         credits.reserveCapacity(quiz.weights.count)
         for _ in quiz.weights {
@@ -444,6 +452,12 @@ struct ScenarioBuilder {
         // Only scenarios with edge cases can get one, so draw with the conditional probability.
         if profile.edgeCaseShare > 0, rng.chance(profile.zeroWeightQuizShare / profile.edgeCaseShare) {
             chosen.append(.zeroWeightQuiz)
+        }
+        if rng.chance(profile.boundaryShare) {
+            var boundaries = EdgeCase.boundaryCases
+            for _ in 0..<rng.int(in: 2...4) {
+                chosen.append(boundaries.remove(at: rng.index(below: boundaries.count)))
+            }
         }
         let order = EdgeCase.allCases
         return order.filter { chosen.contains($0) }
@@ -549,12 +563,15 @@ struct ScenarioBuilder {
                 sessions.append([.command(.enroll(userId: learners[seats + 1], courseId: course.id))])
             }
             actors.append(sessions)
+        case .courseTransitionTour, .enrollmentTransitionTour, .attemptTransitionTour, .timeLimitBoundary,
+             .passMarkBoundary, .seatBoundary, .attemptLimitBoundary, .settingBoundary:
+            plantBoundary(edge, setup: &setup, actors: &actors, instructor: instructor)
         }
         return true
     }
 
     /// A course created by an edge case: its own ids, one or two lessons, no quizzes.
-    private mutating func extraCourse(instructor: Int) -> CoursePlan {
+    mutating func extraCourse(instructor: Int) -> CoursePlan {
         let number = nextCourseNumber()
         let id = ids.course(number)
         let lessons = (1...rng.int(in: 1...2)).map { (ids.lesson(course: id, $0), "\($0). \(rng.pick(Self.lessonTopics))") }
@@ -562,7 +579,7 @@ struct ScenarioBuilder {
                           capacity: nil, certificateTemplate: rng.pick(Self.templates), lessons: lessons, quizzes: [])
     }
 
-    private mutating func nextExtraUser() -> Int {
+    mutating func nextExtraUser() -> Int {
         extraUsersIssued += 1
         return ids.user(userCount + extraUsersIssued)
     }

@@ -6,6 +6,10 @@ enum Step: Sendable {
     case wait(seconds: Int)
     /// Time passing without a command: only the offsets move, as in a recorded log.
     case pause(seconds: Int)
+    /// The next command runs exactly this many seconds after the previous one, through one `clock.advance` at
+    /// the previous command's offset (a submission at a time limit to the second). Longer than the gap
+    /// ``emit`` leaves between commands.
+    case exactly(seconds: Int)
 }
 
 typealias Session = [Step]

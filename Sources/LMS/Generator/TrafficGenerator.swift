@@ -5,8 +5,10 @@ import Foundation
 ///
 /// Offsets never decrease within a scenario. A `clock.advance` of `s` seconds at offset `t` is followed by
 /// commands at `t + s` or later, so a runner that derives time from the offsets and one that only adds up
-/// `clock.advance` commands agree on every time-limit decision (the generator keeps in-time submissions at
-/// least a minute inside the limit and late ones at least a minute past it).
+/// `clock.advance` commands agree on every time-limit decision (the generator keeps ordinary in-time
+/// submissions at least a minute inside the limit and late ones at least a minute past it; a boundary
+/// submission — one second before, at, one second after the limit — follows its start through one
+/// `clock.advance` at the start's own offset, so both readings agree to the second).
 public struct TimedCommand: Sendable, Equatable {
     public var offset: Int
     public var command: LMSCommand
@@ -65,6 +67,34 @@ public enum EdgeCase: String, Sendable, Codable, CaseIterable {
     case expireAndReactivate = "expire_and_reactivate"
     /// A quiz whose questions weigh nothing is taken and graded (legacy crashes on it). Very rare.
     case zeroWeightQuiz = "zero_weight_quiz"
+
+    // Boundary cases (``TrafficProfile/boundaryShare`` of the scenarios with edge cases): each sits at a
+    // threshold of the domain and one step either side, or walks every transition of a state machine.
+
+    /// A course walks every allowed and refused course transition (draft, published, archived to each).
+    case courseTransitionTour = "course_transition_tour"
+    /// Learners walk every allowed and refused enrollment transition, including completing a lesson while
+    /// cancelled, expired or completed.
+    case enrollmentTransitionTour = "enrollment_transition_tour"
+    /// Attempts walk every allowed and refused attempt transition: grade, submit, abandon from each status.
+    case attemptTransitionTour = "attempt_transition_tour"
+    /// Three attempts submitted one second before, exactly at and one second after the time limit.
+    case timeLimitBoundary = "time_limit_boundary"
+    /// Attempts scoring exactly the pass mark and one hundredth either side, then the final grade.
+    case passMarkBoundary = "pass_mark_boundary"
+    /// The last seat of a capacity and one past it, first filled, then freed by cancel, expiry, completion or
+    /// reactivation and taken again.
+    case seatBoundary = "seat_boundary"
+    /// The last allowed attempt and one more, after attempts ended graded, abandoned, expired or ungraded.
+    case attemptLimitBoundary = "attempt_limit_boundary"
+    /// Settings at their limits: capacity 0 and 1, max attempts 0 and 1, pass mark -0.01, 0, 100, 100.01.
+    case settingBoundary = "setting_boundary"
+
+    /// The boundary cases, in declaration order.
+    public static let boundaryCases: [EdgeCase] = [
+        .courseTransitionTour, .enrollmentTransitionTour, .attemptTransitionTour, .timeLimitBoundary,
+        .passMarkBoundary, .seatBoundary, .attemptLimitBoundary, .settingBoundary,
+    ]
 }
 
 /// The shape of generated traffic. Out-of-range values are clamped by ``TrafficGenerator/init(seed:profile:)``.
@@ -83,11 +113,14 @@ public struct TrafficProfile: Sendable, Equatable {
     public var edgeCasesPerScenario: ClosedRange<Int>
     /// Share of *all* scenarios that get a zero-weight quiz (only scenarios with edge cases can). Default 0.002.
     public var zeroWeightQuizShare: Double
+    /// Share of the scenarios with edge cases that also get 2–4 boundary cases (``EdgeCase/boundaryCases``):
+    /// thresholds hit exactly and one step either side, every state-machine transition walked. Default 0.5.
+    public var boundaryShare: Double
 
     public init(edgeCaseShare: Double = 0.15, usersPerScenario: ClosedRange<Int> = 3...12,
                 coursesPerScenario: ClosedRange<Int> = 1...3, lessonsPerCourse: ClosedRange<Int> = 2...6,
                 quizzesPerCourse: ClosedRange<Int> = 0...2, edgeCasesPerScenario: ClosedRange<Int> = 2...4,
-                zeroWeightQuizShare: Double = 0.002) {
+                zeroWeightQuizShare: Double = 0.002, boundaryShare: Double = 0.5) {
         self.edgeCaseShare = edgeCaseShare
         self.usersPerScenario = usersPerScenario
         self.coursesPerScenario = coursesPerScenario
@@ -95,9 +128,10 @@ public struct TrafficProfile: Sendable, Equatable {
         self.quizzesPerCourse = quizzesPerCourse
         self.edgeCasesPerScenario = edgeCasesPerScenario
         self.zeroWeightQuizShare = zeroWeightQuizShare
+        self.boundaryShare = boundaryShare
     }
 
-    /// 15% edge-case scenarios, 3–12 learners, 1–3 courses of 2–6 lessons and 0–2 quizzes.
+    /// 15% edge-case scenarios (half of them with boundary cases), 3–12 learners, 1–3 courses of 2–6 lessons and 0–2 quizzes.
     public static let `default` = TrafficProfile()
 
     /// The profile with every value inside the range the id scheme and the planner support.
@@ -110,7 +144,7 @@ public struct TrafficProfile: Sendable, Equatable {
             lessonsPerCourse: lessonsPerCourse.clamped(to: 1...90),
             quizzesPerCourse: quizzesPerCourse.clamped(to: 0...8),
             edgeCasesPerScenario: edgeCasesPerScenario.clamped(to: 1...(EdgeCase.allCases.count - 1)),
-            zeroWeightQuizShare: share(zeroWeightQuizShare))
+            zeroWeightQuizShare: share(zeroWeightQuizShare), boundaryShare: share(boundaryShare))
     }
 }
 
