@@ -20,23 +20,14 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Output file (JSON Lines).")
     var out: String
 
-    @Option(name: .long, help: "Share of scenarios with edge cases, 0...1.")
-    var edgeCases: Double = TrafficProfile.default.edgeCaseShare
-
-    @Option(name: .long, help: "Share of the edge-case scenarios whose edge cases also sit at the domain's thresholds (exactly and one step either side) and walk every state-machine transition, 0...1.")
-    var boundaryShare: Double = TrafficProfile.default.boundaryShare
+    @OptionGroup var shape: TrafficShapeOptions
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be zero or more") }
-        guard (0...1).contains(edgeCases) else { throw ValidationError("--edge-cases must be within 0...1") }
-        guard (0...1).contains(boundaryShare) else { throw ValidationError("--boundary-share must be within 0...1") }
     }
 
     func run() throws {
-        var profile = TrafficProfile.default
-        profile.edgeCaseShare = edgeCases
-        profile.boundaryShare = boundaryShare
-        let generator = TrafficGenerator(seed: seed, profile: profile)
+        let generator = TrafficGenerator(seed: seed, profile: shape.profile)
         var writer = try ScenarioWriter(path: out)
         var commands = 0
         try writer.write(GeneratedSource.header(seed: seed, count: count))

@@ -63,21 +63,9 @@ extension Statistics {
         failures s: Int, trials t: Int, target: Double, confidence: Double = 0.95
     ) -> Int? {
         guard target > 0 else { return nil }
-        func passes(_ extra: Int) -> Bool { anytimeUpper(failures: s, trials: t + extra, target: target, confidence: confidence) < target }
-        if passes(0) { return 0 }
-        let limit = 1_000_000_000
-        var failing = 0
-        var passing = 1
-        while !passes(passing) {
-            if passing >= limit { return nil }
-            failing = passing
-            passing = min(passing * 2, limit)
+        return Statistics.fewestCleanTrials {
+            anytimeUpper(failures: s, trials: t + $0, target: target, confidence: confidence) < target
         }
-        while passing - failing > 1 {
-            let middle = failing + (passing - failing) / 2
-            if passes(middle) { passing = middle } else { failing = middle }
-        }
-        return passing
     }
 }
 

@@ -112,9 +112,15 @@ public enum Statistics {
         func passes(_ extra: Int) -> Bool {
             clopperPearsonUpper(failures: k, trials: n + extra, confidence: confidence) < target
         }
+        return fewestCleanTrials(passes)
+    }
+
+    /// The fewest additional clean trials (0 when none are needed) for which `passes` holds, assuming it stays
+    /// true once true; nil beyond a billion. Exponential search for a passing count, then binary search for the
+    /// smallest one.
+    static func fewestCleanTrials(_ passes: (Int) -> Bool) -> Int? {
         if passes(0) { return 0 }
         let limit = 1_000_000_000
-        // Exponential search for a passing count, then binary search for the smallest one.
         var failing = 0
         var passing = 1
         while !passes(passing) {
