@@ -11,8 +11,9 @@ import Testing
 @Suite struct ExplainedDivergenceTests {
     // MARK: Value constraints
 
-    static func rule(_ extra: String) throws -> AcceptedRule {
-        let text = """
+    /// A rules file of one `legacy.float_pass_mark` rule with `extra` lines (line 7 on) before its reason.
+    static func rulesText(_ extra: String) -> String {
+        """
             rules:
               - id: legacy.float_pass_mark
                 feature: grading_service
@@ -24,7 +25,10 @@ import Testing
                 owner: o
                 expires: "2027-06-30"
             """
-        return try #require(AcceptedRules.parse(text, path: "accepted.yaml").rules.first)
+    }
+
+    static func rule(_ extra: String) throws -> AcceptedRule {
+        try #require(AcceptedRules.parse(rulesText(extra), path: "accepted.yaml").rules.first)
     }
 
     static func outcome(passed: Bool, score: Double = 80) -> JSONValue {
@@ -109,20 +113,8 @@ import Testing
         ("    control:\n      \"$.value.score\": {min: x}", 8),
     ])
     func errorsNameTheirLine(extra: String, line: Int) throws {
-        let text = """
-            rules:
-              - id: legacy.float_pass_mark
-                feature: grading_service
-                op: attempt.grade
-                kind: value_mismatch
-                paths: ["$.value.passed"]
-            \(extra)
-                reason: r
-                owner: o
-                expires: "2027-06-30"
-            """
         #expect {
-            _ = try AcceptedRules.parse(text, path: "accepted.yaml")
+            _ = try AcceptedRules.parse(Self.rulesText(extra), path: "accepted.yaml")
         } throws: { error in
             guard let error = error as? ConfigError else { return false }
             return error.file == "accepted.yaml" && error.line == line && error.message.hasPrefix("rules[0] (legacy.float_pass_mark)")
