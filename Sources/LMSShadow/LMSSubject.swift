@@ -49,9 +49,17 @@ public struct LMSSubject: ShadowSubject {
     public func applyControl(_ command: LMSCommand, without quirks: Set<String>, on world: LegacyLMS,
                              now: Date) throws -> LMS.Outcome? {
         var copy = world
-        copy.withoutQuirks = quirks
-        return try copy.apply(command, now: now)
+        return try applyControl(command, without: quirks, to: &copy, now: now)
     }
+
+    public func applyControl(_ command: LMSCommand, without quirks: Set<String>, to world: inout LegacyLMS,
+                             now: Date) throws -> LMS.Outcome? {
+        world.withoutQuirks = quirks
+        defer { world.withoutQuirks = [] }
+        return try world.apply(command, now: now)
+    }
+
+    public func triggeredQuirks(in world: LegacyLMS) -> [String] { world.triggered }
 
     public func behavioursEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool {
         control.status == candidate.status && control.errorCode == candidate.errorCode

@@ -280,6 +280,74 @@ import Testing
         #expect(note.contains("legacy without legacy.grade_error_code gives $.snapshot[0].progressPercent=66, modern gives 67"))
     }
 
+    // MARK: Agreements where a quirk fired, and knock-ons of explained roots
+
+    /// A candidate that behaves as legacy does agrees with it everywhere; on each quirk's trigger, legacy without
+    /// the rules' quirks does not, so the candidate reproduces the quirk: an unexpected divergence, not a match.
+    @Test(arguments: LegacyQuirk.all.map(\.id))
+    func aCandidateReproducingAQuirkIsUnexpected(id: String) async throws {
+        let quirk = try #require(LegacyQuirk.all.first { $0.id == id })
+        let (rules, comparator) = try Self.shipped()
+        var source = ArraySource(Fixtures.scenarios([("s", quirk.trigger)], step: 0, opOf: { $0.op.rawValue }))
+        let (totals, sink) = try await runToMemory(LegacyAsCandidate(), options: Fixtures.options(comparator: comparator, accepted: rules),
+                                                   source: &source)
+        let reproduced = sink.divergences.filter { $0.signature.text.contains("| reproduces ") && $0.signature.text.contains(id) }
+        #expect(!reproduced.isEmpty, "\(id): \(sink.divergences.map(\.signature.text))")
+        #expect(reproduced.allSatisfy { $0.acceptedRule == nil && $0.root == nil })
+        #expect(reproduced.allSatisfy { $0.note?.hasPrefix("reproduces ") == true && $0.note?.contains("where modern agrees with legacy") == true })
+        #expect(totals.features.values.reduce(0) { $0 + $1.mismatches } == sink.divergences.filter { $0.signature.text.contains("| reproduces ") }.count)
+    }
+
+    /// The kind, codes and values of a reproduction are those of legacy without the quirk against the candidate.
+    @Test func aReproducedQuirkShowsWhatLegacyWithoutItGives() async throws {
+        let (rules, comparator) = try Self.shipped()
+        // Grading an attempt that is still in progress: legacy says not_submitted, modern invalid_transition.
+        let buggy = BuggyLMS { command, outcome in
+            guard case .gradeAttempt = command, outcome.errorCode == "invalid_transition" else { return }
+            outcome.errorCode = "not_submitted"
+        }
+        let commands = Self.enrolled + [.gradeAttempt(attemptId: 1)]
+        let (totals, sink) = try await Self.run(buggy, commands, rules: rules, comparator: comparator)
+        let divergence = try #require(sink.divergences.first)
+        #expect(sink.divergences.count == 1)
+        #expect(divergence.kind == .errorCodeMismatch)
+        #expect(divergence.controlCode == "invalid_transition")
+        #expect(divergence.candidateCode == "not_submitted")
+        #expect(divergence.signature.text.hasSuffix("| reproduces legacy.grade_error_code"))
+        #expect(divergence.note?.contains("gives $.errorCode=\"invalid_transition\", modern gives \"not_submitted\"") == true)
+        #expect(totals.features["grading_service"]?.mismatches == 1)
+        // Without the bug, the same command is the quirk's accepted, explained divergence.
+        let (clean, _) = try await Self.run(BuggyLMS(), commands, rules: rules, comparator: comparator)
+        #expect(clean.features["grading_service"]?.mismatches == 0)
+        #expect(clean.features["grading_service"]?.accepted == 1)
+    }
+
+    /// A bug in the course grade, after an explained root on the same course, shows only as a knock-on. The corrected
+    /// world (legacy from before that root, without the rules' quirks since) gives the right grade, so the knock-on
+    /// is not explained by its root: an unexpected divergence of its own. Without the bug nothing diverges there.
+    @Test func aKnockOnItsExplainedRootDoesNotExplainIsUnexpected() async throws {
+        let (rules, comparator) = try Self.shipped()
+        // Attempt 1 passes 80% only in modern (legacy.float_pass_mark); attempt 2 scores 100 in both.
+        let commands = Self.graded([1, 1, 0.4]) + [
+            .startAttempt(userId: 10, quizId: 5, attemptId: 2), .submitAttempt(attemptId: 2, answers: [1, 1, 1]),
+            .gradeAttempt(attemptId: 2), .finalGrade(userId: 10, courseId: 1),
+        ]
+        let truncating = BuggyLMS { command, outcome in
+            guard case .finalGrade = command, let grade = outcome.value?.grade else { return }
+            outcome.value?.grade = grade - 1
+            for index in outcome.events.indices { outcome.events[index].payload.score = grade - 1 }
+        }
+        let (clean, cleanSink) = try await Self.run(BuggyLMS(), commands, rules: rules, comparator: comparator)
+        #expect(clean.features.values.allSatisfy { $0.mismatches == 0 }, "\(cleanSink.divergences.map(\.signature.text))")
+        let (totals, sink) = try await Self.run(truncating, commands, rules: rules, comparator: comparator)
+        let knockOn = try #require(sink.divergences.first { $0.op == "grade.final" && $0.feature == "grading_strategies" })
+        #expect(knockOn.root == nil)
+        #expect(knockOn.acceptedRule == nil)
+        #expect(knockOn.signature.text.hasSuffix("| knock-on not explained"))
+        #expect(knockOn.note?.hasPrefix("a knock-on of the explained divergence at seq 8") == true)
+        #expect(totals.features["grading_strategies"]?.mismatches == 1)
+    }
+
     /// Every quirk's trigger: each accepted divergence of its last command is explained by the shipped rules.
     @Test(arguments: LegacyQuirk.all.map(\.id))
     func shippedRulesExplainEachQuirk(id: String) async throws {
@@ -340,4 +408,48 @@ struct BuggyLMS: ShadowSubject {
     func applyControl(_ command: LMSCommand, without quirks: Set<String>, on world: LegacyLMS, now: Date) throws -> LMS.Outcome? {
         try base.applyControl(command, without: quirks, on: world, now: now)
     }
+    func applyControl(_ command: LMSCommand, without quirks: Set<String>, to world: inout LegacyLMS, now: Date) throws
+        -> LMS.Outcome? {
+        try base.applyControl(command, without: quirks, to: &world, now: now)
+    }
+    func triggeredQuirks(in world: LegacyLMS) -> [String] { base.triggeredQuirks(in: world) }
+    func entities(of command: LMSCommand, control: Result<LMS.Outcome, any Error>, world: LegacyLMS) -> [String] {
+        base.entities(of: command, control: control, world: world)
+    }
+}
+
+/// The built-in subject with legacy as the candidate too: a candidate that reproduces every quirk.
+struct LegacyAsCandidate: ShadowSubject {
+    typealias Command = LMSCommand
+    typealias Outcome = LMS.Outcome
+    let base = LMSSubject()
+
+    var name: String { base.name }
+    var features: [String] { base.features }
+    var sideEffectsFeature: String? { base.sideEffectsFeature }
+    var transitionRefusalCode: String? { base.transitionRefusalCode }
+    func decode(_ line: ScenarioLine) throws(FieldError) -> LMSCommand { try base.decode(line) }
+    func encode(_ command: LMSCommand) -> (op: String, fields: [String: JSONValue]) { base.encode(command) }
+    func feature(of command: LMSCommand) -> String? { base.feature(of: command) }
+    func clockAdvance(of command: LMSCommand) -> Double? { base.clockAdvance(of: command) }
+    func makeControlWorld() -> LegacyLMS { base.makeControlWorld() }
+    func makeCandidateWorld() -> LegacyLMS { base.makeControlWorld() }
+    func applyControl(_ command: LMSCommand, to world: inout LegacyLMS, now: Date) throws -> LMS.Outcome {
+        try base.applyControl(command, to: &world, now: now)
+    }
+    func applyCandidate(_ command: LMSCommand, to world: inout LegacyLMS, now: Date) throws -> LMS.Outcome {
+        try base.applyControl(command, to: &world, now: now)
+    }
+    func behavioursEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool { base.behavioursEqual(control, candidate) }
+    func sideEffectsEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool { base.sideEffectsEqual(control, candidate) }
+    func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { base.behaviourTree(outcome) }
+    func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { base.sideEffectsTree(outcome) }
+    func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { base.outcomeTree(outcome) }
+    func rejectionCode(_ outcome: LMS.Outcome) -> String? { base.rejectionCode(outcome) }
+    func records(_ outcome: LMS.Outcome) -> SideEffectRecords { base.records(outcome) }
+    var switchableQuirks: Set<String> { base.switchableQuirks }
+    func applyControl(_ command: LMSCommand, without quirks: Set<String>, on world: LegacyLMS, now: Date) throws -> LMS.Outcome? {
+        try base.applyControl(command, without: quirks, on: world, now: now)
+    }
+    func triggeredQuirks(in world: LegacyLMS) -> [String] { base.triggeredQuirks(in: world) }
 }

@@ -66,12 +66,23 @@ public struct LegacyLMS: LMSImplementation {
     public static let switchableQuirks: Set<String> = Set(LegacyQuirk.all.map(\.id)).union([floatCourseGrade])
     public static let floatCourseGrade = "legacy.float_course_grade"
 
-    /// Whether the quirk behaves as legacy did (not switched off).
-    @inline(__always) func quirk(_ id: String) -> Bool { withoutQuirks.isEmpty || !withoutQuirks.contains(id) }
+    /// The quirks whose trigger occurred during the last ``apply(_:now:)`` and that behaved as legacy did: each
+    /// call site consults its quirk only where the quirk's behaviour makes a difference to the decision at hand.
+    /// The counterfactual check reads it on commands where both sides agree: a candidate that agrees with legacy
+    /// where a quirk it should have fixed fired reproduces the quirk.
+    public private(set) var triggered: [String] = []
+
+    /// Whether the quirk behaves as legacy did (not switched off); a quirk that does is recorded as triggered.
+    @inline(__always) mutating func quirk(_ id: String) -> Bool {
+        if !withoutQuirks.isEmpty, withoutQuirks.contains(id) { return false }
+        triggered.append(id)
+        return true
+    }
 
     public init(ids: IDSource = IDSource()) { self.ids = ids }
 
     public mutating func apply(_ command: LMSCommand, now: Date) throws(ImplementationFault) -> Outcome {
+        if !triggered.isEmpty { triggered.removeAll(keepingCapacity: true) }
         switch command {
         case let .courseCreate(courseId, title, instructorId, capacity, template):
             guard courses[courseId] == nil else { return .rejected(ErrorCode.duplicateId) }
@@ -106,10 +117,10 @@ public struct LegacyLMS: LMSImplementation {
             // Quirk legacy.publish_without_lessons: no lesson check.
             // Quirk legacy.archived_to_published: only "already published" is refused.
             guard course.status != "published" else { return .rejected(ErrorCode.invalidTransition) }
-            if !quirk("legacy.publish_without_lessons"), course.status == "draft", course.lessons.isEmpty {
+            if course.status == "draft", course.lessons.isEmpty, !quirk("legacy.publish_without_lessons") {
                 return .rejected(ErrorCode.courseHasNoLessons)
             }
-            if !quirk("legacy.archived_to_published"), course.status == "archived" {
+            if course.status == "archived", !quirk("legacy.archived_to_published") {
                 return .rejected(ErrorCode.invalidTransition)
             }
             return setCourseStatus(courseId, "published", event: EventName.coursePublished)
@@ -138,7 +149,7 @@ public struct LegacyLMS: LMSImplementation {
             let key = UserCourse(user: userId, course: courseId)
             guard let row = enrollments[key] else { return .rejected(ErrorCode.notEnrolled) }
             // Quirk legacy.expire_any_status: the nightly expiry job overwrote whatever status it found.
-            if !quirk("legacy.expire_any_status"), row.status != "active" { return .rejected(ErrorCode.invalidTransition) }
+            if row.status != "active", !quirk("legacy.expire_any_status") { return .rejected(ErrorCode.invalidTransition) }
             // Quirk legacy.no_event_on_cancel_or_expire.
             return setEnrollmentStatus(key, "expired", event: quirk("legacy.no_event_on_cancel_or_expire")
                                        ? nil : EventName.enrollmentExpired)
@@ -147,7 +158,7 @@ public struct LegacyLMS: LMSImplementation {
             guard let row = enrollments[key] else { return .rejected(ErrorCode.notEnrolled) }
             // Quirk legacy.reactivate_completed: any non-active enrollment comes back, completed ones too.
             guard row.status != "active" else { return .rejected(ErrorCode.invalidTransition) }
-            if !quirk("legacy.reactivate_completed"), row.status == "completed" {
+            if row.status == "completed", !quirk("legacy.reactivate_completed") {
                 return .rejected(ErrorCode.invalidTransition)
             }
             return setEnrollmentStatus(key, "active", event: EventName.enrollmentReactivated)
@@ -161,8 +172,8 @@ public struct LegacyLMS: LMSImplementation {
             }
             guard attempt.status == "in_progress" else { return .rejected(ErrorCode.invalidTransition) }
             // Quirk legacy.late_submission_accepted: the time limit was only enforced in the browser.
-            if !quirk("legacy.late_submission_accepted"), let limit = quiz.timeLimitMinutes,
-               let started = attemptStartedAt[attemptId], now.timeIntervalSince(started) > Double(limit) * 60 {
+            if let limit = quiz.timeLimitMinutes, let started = attemptStartedAt[attemptId],
+               now.timeIntervalSince(started) > Double(limit) * 60, !quirk("legacy.late_submission_accepted") {
                 attempt.status = "expired"
                 attempts[attemptId] = attempt
                 let event = DomainEvent(EventName.attemptExpired, attemptPayload(attemptId, attempt, quiz))
@@ -203,19 +214,21 @@ public struct LegacyLMS: LMSImplementation {
         guard let course = courses[courseId] else { return .rejected(ErrorCode.notFound) }
         let key = UserCourse(user: user, course: courseId)
         // Quirk legacy.enroll_unopened_course: the course status was never checked.
-        if !quirk("legacy.enroll_unopened_course"), course.status != "published" {
+        if course.status != "published", !quirk("legacy.enroll_unopened_course") {
             return .rejected(ErrorCode.courseNotOpen)
         }
         // Quirk legacy.reenroll_after_completion: only an *active* enrollment counts as a duplicate.
         if enrollments[key]?.status == "active" { return .rejected(ErrorCode.alreadyEnrolled) }
-        if !quirk("legacy.reenroll_after_completion"), enrollments[key]?.status == "completed" {
+        if enrollments[key]?.status == "completed", !quirk("legacy.reenroll_after_completion") {
             return .rejected(ErrorCode.alreadyEnrolled)
         }
         // Quirk legacy.capacity_counts_cancelled: every enrollment row ever made takes a seat.
-        if let capacity = course.capacity {
-            let taken = quirk("legacy.capacity_counts_cancelled") ? enrollmentRowsPerCourse[courseId, default: 0]
-                : enrollments.filter { $0.key.course == courseId && $0.value.status == "active" }.count
-            if taken >= capacity { return .rejected(ErrorCode.courseFull) }
+        // Every active enrollment has a row, so the quirk only matters when the rows fill the course.
+        if let capacity = course.capacity, enrollmentRowsPerCourse[courseId, default: 0] >= capacity {
+            let active = enrollments.filter { $0.key.course == courseId && $0.value.status == "active" }.count
+            if active >= capacity || quirk("legacy.capacity_counts_cancelled") {
+                return .rejected(ErrorCode.courseFull)
+            }
         }
         enrollments[key] = EnrollmentRow(status: "active")
         enrollmentRowsPerCourse[courseId, default: 0] += 1
@@ -237,8 +250,9 @@ public struct LegacyLMS: LMSImplementation {
         row.completedLessons += 1
         // Quirk legacy.progress_floor: intdiv() floors, so 2 of 3 lessons shows 66%.
         let lessons = max(1, course.lessons.count)
-        row.progress = min(100, quirk("legacy.progress_floor") ? row.completedLessons * 100 / lessons
-                                : (2 * row.completedLessons * 100 + lessons) / (2 * lessons))
+        let floored = row.completedLessons * 100 / lessons
+        let rounded = (2 * row.completedLessons * 100 + lessons) / (2 * lessons)
+        row.progress = min(100, floored != rounded && quirk("legacy.progress_floor") ? floored : rounded)
         let lessonEvent = DomainEvent(EventName.lessonCompleted,
                                       EventPayload(courseId: courseId, userId: user, lessonId: lessonId))
         let progressEvent = DomainEvent(EventName.progressUpdated,
@@ -280,9 +294,12 @@ public struct LegacyLMS: LMSImplementation {
         }
         let previous = attemptIdsByUserQuiz[UserCourse(user: user, course: quizId), default: []]
         // Quirk legacy.max_attempts_counts_graded_only: ungraded attempts were not counted.
-        let graded = quirk("legacy.max_attempts_counts_graded_only")
-            ? previous.filter { attempts[$0]?.status == "graded" }.count : previous.count
-        guard graded < quiz.maxAttempts else { return .rejected(ErrorCode.maxAttemptsReached) }
+        if previous.count >= quiz.maxAttempts {
+            let graded = previous.filter { attempts[$0]?.status == "graded" }.count
+            guard graded < quiz.maxAttempts, quirk("legacy.max_attempts_counts_graded_only") else {
+                return .rejected(ErrorCode.maxAttemptsReached)
+            }
+        }
         let attempt = AttemptRow(userId: user, quizId: quizId, number: previous.count + 1)
         attempts[attemptId] = attempt
         attemptStartedAt[attemptId] = now
@@ -320,9 +337,10 @@ public struct LegacyLMS: LMSImplementation {
         // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
         // 3 points (0.7999…) fails 80% although the score shown is 80.0.
         var passed = earned / total >= quiz.passingScore / 100
-        if !quirk("legacy.float_pass_mark"),
-           let exact = FixedPointScore.hundredths(weights: quiz.weights, answers: attempt.answers) {
-            passed = exact >= FixedPointScore.hundredths(percent: quiz.passingScore)
+        if let exact = FixedPointScore.hundredths(weights: quiz.weights, answers: attempt.answers),
+           case let exactPassed = exact >= FixedPointScore.hundredths(percent: quiz.passingScore),
+           exactPassed != passed, !quirk("legacy.float_pass_mark") {
+            passed = exactPassed
         }
         attempt.status = "graded"
         attempt.score = score
@@ -351,20 +369,23 @@ public struct LegacyLMS: LMSImplementation {
             let scores = attemptIdsByUserQuiz[UserCourse(user: user, course: quizId), default: []]
                 .compactMap { attempts[$0]?.score }
             // Quirk legacy.final_grade_ignores_strategy: always the best graded attempt.
-            let best: Double
-            if quirk("legacy.final_grade_ignores_strategy") {
-                best = scores.max() ?? 0
-            } else {
-                best = FixedPointScore.percent(quiz.strategy.strategy.grade(scores.map { Int(($0 * 100).rounded()) }) ?? 0)
-            }
+            let highest = scores.max() ?? 0
+            let byStrategy = FixedPointScore.percent(
+                quiz.strategy.strategy.grade(scores.map { Int(($0 * 100).rounded()) }) ?? 0)
+            let passesHighest = highest >= quiz.passingScore
+            let passesByStrategy = Int((byStrategy * 100).rounded()) >= FixedPointScore.hundredths(percent: quiz.passingScore)
+            let ignoresStrategy = (highest != byStrategy || passesHighest != passesByStrategy)
+                && quirk("legacy.final_grade_ignores_strategy")
+            let best = ignoresStrategy ? highest : byStrategy
             total += best
             hundredths += Int((best * 100).rounded())
-            passedAll = passedAll && (quirk("legacy.final_grade_ignores_strategy") ? best >= quiz.passingScore
-                : Int((best * 100).rounded()) >= FixedPointScore.hundredths(percent: quiz.passingScore))
+            passedAll = passedAll && (ignoresStrategy ? passesHighest : passesByStrategy)
         }
         // Switch legacy.float_course_grade: PHP's round() of the binary mean; modern rounds exact hundredths.
-        let grade = quirk(Self.floatCourseGrade) ? PHPMath.round(total / Double(course.quizzes.count), 2)
-            : FixedPointScore.percent(FixedPointScore.divideRoundingHalfUp(hundredths, by: max(1, course.quizzes.count)))
+        let floatGrade = PHPMath.round(total / Double(course.quizzes.count), 2)
+        let exactGrade = FixedPointScore.percent(
+            FixedPointScore.divideRoundingHalfUp(hundredths, by: max(1, course.quizzes.count)))
+        let grade = floatGrade != exactGrade && quirk(Self.floatCourseGrade) ? floatGrade : exactGrade
         return accepted(value: OutcomeValue(passed: passedAll, grade: grade),
                         events: [DomainEvent(EventName.courseGradeCalculated,
                                              EventPayload(courseId: courseId, userId: user, score: grade,

@@ -4,9 +4,16 @@ import Foundation
 /// a tolerance absorbs) is confirmed only when the control, with the quirks of the rules that apply to the
 /// command switched off, run on a copy of its world as it was before the command, agrees with the candidate.
 ///
+/// Two more checks follow from the same idea. On a command where both sides *agree* although a quirk that a rule
+/// says the candidate fixes was triggered in the control, the control without the rules' quirks must agree too;
+/// if it does not, the candidate reproduces the quirk (``ShadowRunner/reproduction(_:check:)``). And a knock-on
+/// of an explained root is checked against a *corrected* control world: the control's world from before that
+/// root, run from there on with every quirk the rules name switched off, which is what the candidate's world
+/// should be (``ShadowRunner/refuteKnockOn(_:_:check:)``).
+///
 /// Kept apart from `ShadowRunner.swift`: the runner calls ``CheckState/begin`` before a command,
-/// ``CheckState/end()`` after it, and ``ShadowRunner/acceptance(…)`` / ``ShadowRunner/checkTolerated(…)``
-/// where it classifies.
+/// ``CheckState/end()`` after it, and ``ShadowRunner/explain(rule:_:check:)``, ``ShadowRunner/refuteTolerated(_:_:check:)``,
+/// ``ShadowRunner/reproduction(_:check:)`` and ``ShadowRunner/refuteKnockOn(_:_:check:)`` where it classifies.
 extension ShadowRunner {
     /// Which part of an outcome a comparison looked at.
     enum Part: Sendable { case behaviour, sideEffects }
@@ -17,31 +24,76 @@ extension ShadowRunner {
         var part: Part
     }
 
-    /// Per scenario part: the control's world before the current command (a copy, taken only when the check
+    /// Per scenario (carried from part to part): the control's world before the current command (a copy, taken only when the check
     /// can run), the counterfactual outcomes computed for the command, and whether the command is downstream of an
     /// earlier divergence of its scenario (a knock-on: its worlds already differ).
     final class CheckState: @unchecked Sendable {
         var before: Subject.ControlWorld?
         var command: Subject.Command?
+        /// The current command's seq.
+        var seq: Int?
         var now = Date(timeIntervalSince1970: 0)
         var outcomes: [Set<String>: Result<Subject.Outcome, any Error>?] = [:]
         /// The command touches an entity an earlier divergence of its scenario touched (set by the knock-on tracking).
         var downstream = false
+        /// The switchable quirks triggered in the control by the command (``ShadowSubject/triggeredQuirks(in:)``).
+        var triggered: [String] = []
+        /// The seqs of this scenario's roots whose divergence the check explained: their knock-ons are
+        /// checked against the corrected world.
+        var explainedRoots: Set<Int> = []
+        /// The corrected control world: the control's world from before the first explained root, run from
+        /// there on without ``correctedQuirks``. It is brought up to date only when a knock-on needs it:
+        /// `pending` holds the commands not applied to it yet, the current one last.
+        var corrected: Subject.ControlWorld?
+        var correctedQuirks: Set<String> = []
+        var pending: [(command: Subject.Command, now: Date)] = []
+        /// The corrected world's outcome for the current command, once computed.
+        var correctedOutcome: Result<Subject.Outcome, any Error>??
+        /// The seq of the command the corrected world started before.
+        var correctedFrom = 0
+        /// Set once a knock-on was found not explained: no corrected world for the rest of the scenario.
+        var retired = false
 
-        init() {}
+        /// The switchable quirks the comparator's tolerances stand for, and those every unexpired rule or tolerance
+        /// names (``ShadowRunner/toleranceQuirks``, ``ShadowRunner/ruleQuirks``), computed once per scenario.
+        let toleranceQuirks: Set<String>
+        let ruleQuirks: Set<String>
 
-        func begin(before world: Subject.ControlWorld, command: Subject.Command, now: Date) {
+        init(toleranceQuirks: Set<String>, ruleQuirks: Set<String>) {
+            self.toleranceQuirks = toleranceQuirks
+            self.ruleQuirks = ruleQuirks
+        }
+
+        func begin(before world: Subject.ControlWorld, command: Subject.Command, seq: Int, now: Date) {
             before = world
             self.command = command
+            self.seq = seq
             self.now = now
             outcomes.removeAll(keepingCapacity: true)
+            if corrected != nil { pending.append((command, now)) }
         }
+
+        /// Retires the corrected world after the current command (whose other part may still be checked).
+        func retireCorrectedWorld() { retired = true }
 
         func end() {
             before = nil
             command = nil
+            seq = nil
             downstream = false
+            correctedOutcome = nil
+            if retired, corrected != nil || !explainedRoots.isEmpty {
+                corrected = nil
+                pending.removeAll()
+                explainedRoots.removeAll()
+            }
+            if !triggered.isEmpty { triggered.removeAll(keepingCapacity: true) }
         }
+    }
+
+    /// A fresh check state for a scenario.
+    func makeCheckState() -> CheckState {
+        CheckState(toleranceQuirks: toleranceQuirks, ruleQuirks: ruleQuirks)
     }
 
     /// Whether the run checks accepted divergences against the control with quirks switched off.
@@ -89,6 +141,7 @@ extension ShadowRunner {
         let quirks = quirksApplying(to: command).union(own)
         guard let counterfactual = counterfactual(quirks, check) else { return .unexplained }
         guard let difference = disagreement(counterfactual, input.candidate, input.part, without: quirks) else {
+            if isRoot(check) { startCorrectedWorld(check) }
             return .explained
         }
         guard isRoot(check) else { return .unexplained }
@@ -109,6 +162,123 @@ extension ShadowRunner {
               isRoot(check) else { return nil }
         return "tolerated by the quirk \(named.sorted().joined(separator: ", ")), which does not explain it: "
             + "legacy without \(quirks.sorted().joined(separator: ", ")) gives \(difference)"
+    }
+
+    /// A candidate that agrees with the control on a command where the control triggered a quirk that the rules
+    /// applying to the command (or a tolerance) say the candidate fixes: the control without those quirks is run,
+    /// and if it disagrees with the candidate, the candidate reproduces the quirk. Only at roots (downstream the
+    /// worlds already differ). Returns the counterfactual outcome, its differences from the candidate and the reason.
+    func reproduction(_ input: CheckInput, check: CheckState?) -> Reproduction? {
+        guard let check, !check.triggered.isEmpty, let command = check.command, isRoot(check) else { return nil }
+        let quirks = quirksApplying(to: command).union(check.toleranceQuirks)
+        let reproduced = Set(check.triggered.filter(quirks.contains))
+        guard !reproduced.isEmpty, let counterfactual = counterfactual(quirks, check),
+              let entries = counterfactualDifferences(counterfactual, input.candidate, input.part, without: quirks) else { return nil }
+        let names = reproduced.sorted().joined(separator: ", ")
+        return Reproduction(control: counterfactual, entries: entries, quirks: names,
+                            reason: "reproduces \(names), which the rules say modern fixes: legacy without "
+                                + "\(quirks.sorted().joined(separator: ", ")) gives \(Self.describe(entries)), "
+                                + "where modern agrees with legacy")
+    }
+
+    /// Why a divergence is unexpected whatever rule matches its shape: the counterfactual check found it so.
+    enum Unexpected {
+        /// A difference a tolerance absorbed, which the tolerance's quirk does not explain.
+        case toleranceNotExplained
+        /// The candidate agrees with the control where the control triggered quirks (comma-separated) it fixes.
+        case reproduces(String)
+        /// A knock-on of an explained root that the corrected world does not explain.
+        case knockOnNotExplained
+
+        /// What the signature's text gets, after ` | `.
+        var suffix: String {
+            switch self {
+            case .toleranceNotExplained: "tolerance not explained"
+            case .reproduces(let quirks): "reproduces " + quirks
+            case .knockOnNotExplained: "knock-on not explained"
+            }
+        }
+
+        /// A reproduced quirk leaves both worlds equal, so nothing downstream of it can follow from it.
+        var startsChain: Bool {
+            if case .reproduces = self { return false }
+            return true
+        }
+    }
+
+    /// What ``reproduction(_:check:)`` found: the control without the quirks, and how the candidate differs from it.
+    struct Reproduction {
+        var control: Result<Subject.Outcome, any Error>
+        var entries: [DiffEntry]
+        /// The quirks reproduced, comma-separated.
+        var quirks: String
+        var reason: String
+    }
+
+    /// A knock-on of an explained root, checked against the corrected world: `nil` when the corrected control
+    /// agrees with the candidate (or cannot be run), else the reason the knock-on is not explained by its root.
+    func refuteKnockOn(_ root: KnockOnRoot, _ input: CheckInput, check: CheckState?) -> String? {
+        guard let check, check.explainedRoots.contains(root.seq),
+              let corrected = correctedOutcome(check),
+              let entries = counterfactualDifferences(corrected, input.candidate, input.part, without: check.correctedQuirks)
+        else { return nil }
+        // From here on the candidate's world differs from the corrected one for a reason no rule explains: later
+        // knock-ons of the scenario would only repeat this finding, so they are no longer checked.
+        check.retireCorrectedWorld()
+        return "a knock-on of the explained divergence at seq \(root.seq), but not explained by it: legacy without "
+            + "the \(check.correctedQuirks.count) quirks the rules name, from before seq \(check.correctedFrom) on, "
+            + "gives \(Self.describe(entries))"
+    }
+
+    /// Every switchable quirk an unexpired rule or a tolerance names: what the corrected world runs without.
+    var ruleQuirks: Set<String> {
+        let known = subject.switchableQuirks
+        var out = toleranceQuirks
+        for rule in options.accepted.rules where !rule.isExpired(on: options.day) {
+            out.formUnion(rule.quirkIds(known: known).filter(known.contains))
+        }
+        return out
+    }
+
+    /// The switchable quirks the comparator's tolerances stand for.
+    var toleranceQuirks: Set<String> {
+        Set(options.comparator.rules.tolerances.compactMap(\.quirk)).intersection(subject.switchableQuirks)
+    }
+
+    /// Starts the corrected world at an explained root (the first of the scenario): the control's world from
+    /// before the command, with the command pending.
+    func startCorrectedWorld(_ check: CheckState) {
+        guard let command = check.command else { return }
+        guard !check.retired, let seq = check.seq else { return }
+        if check.corrected == nil, let before = check.before {
+            check.corrected = before
+            check.correctedQuirks = check.ruleQuirks
+            check.correctedFrom = seq
+            check.pending = [(command, check.now)]
+        }
+        check.explainedRoots.insert(seq)
+    }
+
+    /// The corrected world's outcome for the current command: the pending commands are applied to it first.
+    func correctedOutcome(_ check: CheckState) -> Result<Subject.Outcome, any Error>? {
+        if let known = check.correctedOutcome { return known }
+        guard var world = check.corrected, !check.pending.isEmpty else { return nil }
+        check.corrected = nil  // applied in place, not on a copy
+        var outcome: Result<Subject.Outcome, any Error>?
+        for (index, pending) in check.pending.enumerated() {
+            do {
+                let result = try subject.applyControl(pending.command, without: check.correctedQuirks, to: &world,
+                                                      now: pending.now)
+                if index == check.pending.count - 1 { outcome = result.map { .success($0) } }
+                if result == nil { break }
+            } catch {
+                if index == check.pending.count - 1 { outcome = .failure(error) }
+            }
+        }
+        check.pending.removeAll(keepingCapacity: true)
+        check.corrected = world
+        check.correctedOutcome = .some(outcome)
+        return outcome
     }
 
     /// Whether a divergence is a root (not a knock-on; see `KnockOnChains`). A check that agrees explains a
@@ -152,13 +322,33 @@ extension ShadowRunner {
     /// quirk do not apply).
     func disagreement(_ control: Result<Subject.Outcome, any Error>, _ candidate: Result<Subject.Outcome, any Error>,
                       _ part: Part, without quirks: Set<String>) -> String? {
+        counterfactualDifferences(control, candidate, part, without: quirks).map(Self.describe)
+    }
+
+    /// `$.value.passed=true, modern gives false (and 2 more)`.
+    static func describe(_ entries: [DiffEntry]) -> String {
+        guard let first = entries.first else { return "the same" }
+        if first.path == "$.error" {
+            return first.control != nil ? "an error (\(first.control?.jsonText ?? "")), modern does not"
+                : "an outcome, modern an error (\(first.candidate?.jsonText ?? ""))"
+        }
+        let more = entries.count > 1 ? " (and \(entries.count - 1) more)" : ""
+        return "\(first.path)=\(first.control?.jsonText ?? "nothing"), modern gives "
+            + "\(first.candidate?.jsonText ?? "nothing")\(more)"
+    }
+
+    /// The differences between the counterfactual control and the candidate on the part compared under the
+    /// comparator's rules; `nil` when they agree. Tolerances named by a switched-off quirk do not apply. A crash
+    /// on one side only is one entry at `$.error`.
+    func counterfactualDifferences(_ control: Result<Subject.Outcome, any Error>, _ candidate: Result<Subject.Outcome, any Error>,
+                     _ part: Part, without quirks: Set<String>) -> [DiffEntry]? {
         switch (control, candidate) {
         case (.failure, .failure):
             return nil
         case (.failure(let error), .success):
-            return "an error (\(error)), modern does not"
+            return [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)]
         case (.success, .failure(let error)):
-            return "an outcome, modern an error (\(error))"
+            return [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))]
         case (.success(let a), .success(let b)):
             let equal = part == .behaviour ? subject.behavioursEqual(a, b) : subject.sideEffectsEqual(a, b)
             if equal { return nil }
@@ -176,10 +366,7 @@ extension ShadowRunner {
                 part == .behaviour ? (subject.behaviourTree(a), subject.behaviourTree(b))
                     : (subject.sideEffectsTree(a), subject.sideEffectsTree(b))
             }
-            guard let first = entries.first else { return nil }
-            let more = entries.count > 1 ? " (and \(entries.count - 1) more)" : ""
-            return "\(first.path)=\(first.control?.jsonText ?? "nothing"), modern gives "
-                + "\(first.candidate?.jsonText ?? "nothing")\(more)"
+            return entries.isEmpty ? nil : entries
         }
     }
 }

@@ -350,15 +350,18 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         let start: Double
         /// The scenario's knock-on chains so far: a later part's divergences may follow from an earlier part's.
         let chains: KnockOnChains
+        /// The counterfactual check's state (explained roots, the corrected world), for the same reason.
+        let check: CheckState?
 
         init(control: Subject.ControlWorld, candidate: Subject.CandidateWorld, repeatControl: Subject.ControlWorld?,
-             clock: ScenarioClock, start: Double, chains: KnockOnChains) {
+             clock: ScenarioClock, start: Double, chains: KnockOnChains, check: CheckState?) {
             self.control = control
             self.candidate = candidate
             self.repeatControl = repeatControl
             self.clock = clock
             self.start = start
             self.chains = chains
+            self.check = check
         }
 
         func takeRepeatControl() -> Subject.ControlWorld? {
@@ -417,7 +420,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.fatal = Self.fatal(error, scenario, first) ?? error
             return nil
         }
-        result.check = checksCounterfactuals ? CheckState() : nil
+        result.check = continuing?.check ?? (checksCounterfactuals ? makeCheckState() : nil)
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for (position, input) in scenario.commands.enumerated() {
@@ -433,7 +436,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             let date = Date(timeIntervalSince1970: now)
             // The counterfactual check needs the control's world as it was before the command.
-            result.check?.begin(before: control, command: input.command, now: date)
+            result.check?.begin(before: control, command: input.command, seq: input.seq, now: date)
             defer { result.check?.end() }
             // The sides run in a seeded order drawn per command, so none is always timed first (on a cold cache).
             var controlResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
@@ -463,6 +466,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 }
             }
             observe?(input, controlResult, candidateResult)
+            if let check = result.check { check.triggered = subject.triggeredQuirks(in: control) }
             result.commands += 1
             // A subject's failure either stops the run (bad input, an unavailable subject) or abandons the command.
             // Checked without building anything per command: failures are rare.
@@ -540,7 +544,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         if scenario.synthetic { result.syntheticCommands += scenario.commands.count }
         if scenario.continues {
             return Carry(control: control, candidate: candidate, repeatControl: repeatControl, clock: clock, start: start,
-                         chains: chains)
+                         chains: chains, check: result.check)
         }
         result.scenarios += 1
         result.scenarioSeconds += clock.now - start
@@ -588,6 +592,10 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         case (.failure, .failure):
             // Both crashed on the same command (a 500 for a 500): the candidate reproduces the control. Messages
             // are not compared; wording is free to change in a refactor, as rejection messages are.
+            if let found = reproduction(CheckInput(candidate: candidate, part: .behaviour), check: result.check) {
+                recordReproduction(found, candidate, .behaviour, place, scenario, input, &result)
+                return
+            }
             result.counts[place.index].matches += 1
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
@@ -603,8 +611,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let candidateCode = subject.rejectionCode(b)
             if candidateCode != nil { result.counts[place.index].candidateRejections += 1 }
             let checkInput = CheckInput(candidate: candidate, part: .behaviour)
+            let equal = subject.behavioursEqual(a, b)
+            if equal, let found = reproduction(checkInput, check: result.check) {
+                recordReproduction(found, candidate, .behaviour, place, scenario, input, &result)
+                return
+            }
             guard let (diff, noise, note) = differences(
-                subject.behavioursEqual(a, b), { subject.diffBehaviour(a, b, into: &$0) }, subject.noisePaths(a), place,
+                equal, { subject.diffBehaviour(a, b, into: &$0) }, subject.noisePaths(a), place,
                 &result, trees: { (subject.behaviourTree(a), subject.behaviourTree(b)) }, check: checkInput) else { return }
             let controlCode = subject.rejectionCode(a)
             let kind: DivergenceKind
@@ -619,7 +632,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
                    controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario,
-                   input, &result, check: checkInput, note: note)
+                   input, &result, check: checkInput, note: note,
+                   unexpected: note == nil ? nil : .toleranceNotExplained)
         }
     }
 
@@ -628,12 +642,18 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                                     _ result: inout BatchResult) {
         result.counts[place.index].comparisons += 1
         let check = CheckInput(candidate: .success(b), part: .sideEffects)
+        let equal = subject.sideEffectsEqual(a, b)
+        if equal, let found = reproduction(check, check: result.check) {
+            recordReproduction(found, .success(b), .sideEffects, place, scenario, input, &result)
+            return
+        }
         guard let (diff, noise, note) = differences(
-            subject.sideEffectsEqual(a, b), { subject.diffSideEffects(a, b, into: &$0) }, subject.noisePaths(a), place,
+            equal, { subject.diffSideEffects(a, b, into: &$0) }, subject.noisePaths(a), place,
             &result, trees: { (subject.sideEffectsTree(a), subject.sideEffectsTree(b)) }, check: check) else { return }
         record(noise ? .noise : .eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
                controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
-               &result, check: check, note: note)
+               &result, check: check, note: note,
+               unexpected: note == nil ? nil : .toleranceNotExplained)
     }
 
     /// The differences under the comparator's rules, or `nil` (counted as a match, or as tolerated) when the
@@ -665,6 +685,37 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         result.counts[place.index].matches += 1
         return nil
+    }
+
+    /// Records a reproduced quirk (``reproduction(_:check:)``) as an unexpected divergence between the control
+    /// without the quirks and the candidate: its kind, codes and trees are theirs.
+    private func recordReproduction(_ found: Reproduction, _ candidate: Result<Subject.Outcome, any Error>,
+                                    _ part: Part, _ place: Place, _ scenario: ScenarioInput<Subject.Command>,
+                                    _ input: InputCommand<Subject.Command>, _ result: inout BatchResult) {
+        var controlCode: String?
+        var candidateCode: String?
+        let kind: DivergenceKind
+        switch (found.control, candidate) {
+        case (.failure, _): kind = .controlError
+        case (.success(let a), .failure):
+            controlCode = subject.rejectionCode(a)
+            kind = .candidateError
+        case (.success(let a), .success(let b)):
+            controlCode = subject.rejectionCode(a)
+            candidateCode = subject.rejectionCode(b)
+            if part == .sideEffects {
+                kind = .eventMismatch
+            } else if (controlCode == nil) != (candidateCode == nil) {
+                kind = .rejectionMismatch
+            } else if controlCode != candidateCode {
+                kind = .errorCodeMismatch
+            } else {
+                kind = .valueMismatch
+            }
+        }
+        record(kind, diff: found.entries, controlCode: controlCode, candidateCode: candidateCode,
+               controlTree: { tree(found.control) }, candidateTree: { tree(candidate) }, place, scenario, input,
+               &result, note: found.reason, unexpected: .reproduces(found.quirks))
     }
 
     private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
@@ -732,7 +783,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
                         controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ place: Place,
                         _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
-                        _ result: inout BatchResult, check: CheckInput? = nil, note: String? = nil) {
+                        _ result: inout BatchResult, check: CheckInput? = nil, note: String? = nil,
+                        unexpected: Unexpected? = nil) {
         func divergence() -> Divergence {
             Divergence(feature: place.feature, op: input.op, kind: kind, scenario: scenario.id, seq: input.seq,
                        file: scenario.file, line: input.line, ordinal: scenario.ordinal, diff: diff,
@@ -741,7 +793,15 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         }
         // Downstream of an earlier divergence of the scenario: a knock-on, not evidence on a clean state. A
         // candidate crash is never one (whatever state led there, the candidate should refuse, not crash).
-        let root = kind == .noise || kind == .candidateError ? nil : result.knockOn.root
+        var root = kind == .noise || kind == .candidateError ? nil : result.knockOn.root
+        var note = note
+        var unexpected = unexpected
+        if let knockOn = root, let check, let reason = refuteKnockOn(knockOn, check, check: result.check) {
+            // Its root was explained, yet the corrected world does not explain it: a root of its own.
+            root = nil
+            note = reason
+            unexpected = .knockOnNotExplained
+        }
         var key = place.feature
         key.reserveCapacity(96)
         // "\u{0}" stands for no code, so that no code and an empty code are different shapes.
@@ -752,7 +812,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             key += entry.path
         }
         if let root { key += "\u{2}" + root.signature }
-        if note != nil { key += "\u{2}refuted" }
+        if let unexpected { key += "\u{2}" + unexpected.suffix }
         var shape: Shape
         if let known = result.shapes[key] {
             shape = known
@@ -763,11 +823,11 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.shapes[key] = shape
         } else {
             var (signature, rule, expired, candidates) = classify(divergence())
-            if note != nil {
-                // Only a tolerated difference the check refuted comes with a note: unexpected, whatever rule would
-                // match its shape.
-                signature = Signature(id: Signature.hash(signature.text + " | tolerance not explained"),
-                                      text: signature.text + " | tolerance not explained")
+            if let unexpected {
+                // Found by the counterfactual check (a tolerated difference it refuted, a reproduced quirk, a knock-on
+                // its root does not explain): unexpected, whatever rule would match its shape.
+                signature = Signature(id: Signature.hash(signature.text + " | " + unexpected.suffix),
+                                      text: signature.text + " | " + unexpected.suffix)
                 (rule, expired, candidates) = (nil, [], nil)
             }
             shape = Shape(slot: nil, rule: rule, expired: expired, candidates: candidates, signature: signature)
@@ -782,7 +842,6 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             expired = matched
         }
         // Signatures are added on first use only, so that none is left with no divergence.
-        var note = note
         var explanation: Explanation?
         if kind != .noise, let check, let ruleId = rule,
            let accepting = options.accepted.rules.first(where: { $0.id == ruleId }) {
@@ -834,7 +893,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         if kind != .noise {
             if root != nil {
                 result.knockOn.downstream = true
-            } else if kind != .eventMismatch, result.knockOn.started == nil {
+            } else if kind != .eventMismatch, result.knockOn.started == nil, unexpected?.startsChain ?? true {
                 // Only a divergence of behaviour (status, value, transitions, the snapshot of the entities touched)
                 // starts a chain: one in side effects alone (events, listener jobs) left equal states behind.
                 result.knockOn.started = KnockOnRoot(scenario: scenario.id, seq: input.seq, signature: id)

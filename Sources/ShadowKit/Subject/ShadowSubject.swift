@@ -88,6 +88,16 @@ public protocol ShadowSubject: Sendable {
     /// applied to `world`: the control's world as it was before the command (a copy; what happens to it is
     /// thrown away). `nil` when the subject cannot (the default). A thrown error is a control crash.
     func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld, now: Date) throws -> Outcome?
+    /// The same, applied in place to `world`, which goes on from there: the corrected world the knock-on check
+    /// keeps (a control world run without `quirks` from an explained root on). `nil`, leaving `world` as it was,
+    /// when the subject cannot (the default).
+    func applyControl(_ command: Command, without quirks: Set<String>, to world: inout ControlWorld, now: Date) throws
+        -> Outcome?
+    /// The switchable quirks whose trigger occurred in the control's last apply on `world` (the quirk's behaviour
+    /// made a difference there). On a command where both sides agree, the runner checks each such quirk that a
+    /// rule says the candidate fixes: a candidate that agrees with the quirk reproduces it. Empty (the default):
+    /// the subject cannot say, and agreements are not checked.
+    func triggeredQuirks(in world: ControlWorld) -> [String]
 }
 
 extension ShadowSubject {
@@ -111,6 +121,11 @@ extension ShadowSubject {
 
     public func applyControl(_ command: Command, without quirks: Set<String>, on world: ControlWorld,
                              now: Date) throws -> Outcome? { nil }
+
+    public func applyControl(_ command: Command, without quirks: Set<String>, to world: inout ControlWorld,
+                             now: Date) throws -> Outcome? { nil }
+
+    public func triggeredQuirks(in world: ControlWorld) -> [String] { [] }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))
