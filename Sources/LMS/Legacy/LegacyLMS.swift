@@ -337,8 +337,8 @@ public struct LegacyLMS: LMSImplementation {
         // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
         // 3 points (0.7999…) fails 80% although the score shown is 80.0.
         var passed = earned / total >= quiz.passingScore / 100
-        if let exact = FixedPointScore.hundredths(weights: quiz.weights, answers: attempt.answers),
-           case let exactPassed = exact >= FixedPointScore.hundredths(percent: quiz.passingScore),
+        if let exact = IntendedArithmetic.score(weights: quiz.weights, answers: attempt.answers),
+           case let exactPassed = exact >= IntendedArithmetic.hundredths(quiz.passingScore),
            exactPassed != passed, !quirk("legacy.float_pass_mark") {
             passed = exactPassed
         }
@@ -370,10 +370,10 @@ public struct LegacyLMS: LMSImplementation {
                 .compactMap { attempts[$0]?.score }
             // Quirk legacy.final_grade_ignores_strategy: always the best graded attempt.
             let highest = scores.max() ?? 0
-            let byStrategy = FixedPointScore.percent(
-                quiz.strategy.strategy.grade(scores.map { Int(($0 * 100).rounded()) }) ?? 0)
+            let byStrategy = Double(IntendedArithmetic.grade(scores.map(IntendedArithmetic.hundredths),
+                                                             strategy: quiz.strategy) ?? 0) / 100
             let passesHighest = highest >= quiz.passingScore
-            let passesByStrategy = Int((byStrategy * 100).rounded()) >= FixedPointScore.hundredths(percent: quiz.passingScore)
+            let passesByStrategy = IntendedArithmetic.hundredths(byStrategy) >= IntendedArithmetic.hundredths(quiz.passingScore)
             let ignoresStrategy = (highest != byStrategy || passesHighest != passesByStrategy)
                 && quirk("legacy.final_grade_ignores_strategy")
             let best = ignoresStrategy ? highest : byStrategy
@@ -383,8 +383,7 @@ public struct LegacyLMS: LMSImplementation {
         }
         // Switch legacy.float_course_grade: PHP's round() of the binary mean; modern rounds exact hundredths.
         let floatGrade = PHPMath.round(total / Double(course.quizzes.count), 2)
-        let exactGrade = FixedPointScore.percent(
-            FixedPointScore.divideRoundingHalfUp(hundredths, by: max(1, course.quizzes.count)))
+        let exactGrade = Double(IntendedArithmetic.roundedQuotient(hundredths, max(1, course.quizzes.count))) / 100
         let grade = floatGrade != exactGrade && quirk(Self.floatCourseGrade) ? floatGrade : exactGrade
         return accepted(value: OutcomeValue(passed: passedAll, grade: grade),
                         events: [DomainEvent(EventName.courseGradeCalculated,

@@ -12,7 +12,7 @@ import Foundation
 /// should be (``ShadowRunner/refuteKnockOn(_:_:check:)``).
 ///
 /// Kept apart from `ShadowRunner.swift`: the runner calls ``CheckState/begin`` before a command,
-/// ``CheckState/end()`` after it, and ``ShadowRunner/explain(rule:_:check:)``, ``ShadowRunner/refuteTolerated(_:_:check:)``,
+/// ``CheckState/end()`` after it, and ``ShadowRunner/explain(rule:_:check:)`` (by rule index), ``ShadowRunner/refuteTolerated(_:_:check:)``,
 /// ``ShadowRunner/reproduction(_:check:)`` and ``ShadowRunner/refuteKnockOn(_:_:check:)`` where it classifies.
 extension ShadowRunner {
     /// Which part of an outcome a comparison looked at.
@@ -30,7 +30,8 @@ extension ShadowRunner {
     final class CheckState: @unchecked Sendable {
         var before: Subject.ControlWorld?
         var command: Subject.Command?
-        /// The current command's seq.
+        /// The current command's op and seq.
+        var op = ""
         var seq: Int?
         var now = Date(timeIntervalSince1970: 0)
         var outcomes: [Set<String>: Result<Subject.Outcome, any Error>?] = [:]
@@ -54,19 +55,12 @@ extension ShadowRunner {
         /// Set once a knock-on was found not explained: no corrected world for the rest of the scenario.
         var retired = false
 
-        /// The switchable quirks the comparator's tolerances stand for, and those every unexpired rule or tolerance
-        /// names (``ShadowRunner/toleranceQuirks``, ``ShadowRunner/ruleQuirks``), computed once per scenario.
-        let toleranceQuirks: Set<String>
-        let ruleQuirks: Set<String>
+        init() {}
 
-        init(toleranceQuirks: Set<String>, ruleQuirks: Set<String>) {
-            self.toleranceQuirks = toleranceQuirks
-            self.ruleQuirks = ruleQuirks
-        }
-
-        func begin(before world: Subject.ControlWorld, command: Subject.Command, seq: Int, now: Date) {
+        func begin(before world: Subject.ControlWorld, command: Subject.Command, op: String, seq: Int, now: Date) {
             before = world
             self.command = command
+            self.op = op
             self.seq = seq
             self.now = now
             outcomes.removeAll(keepingCapacity: true)
@@ -92,13 +86,11 @@ extension ShadowRunner {
     }
 
     /// A fresh check state for a scenario.
-    func makeCheckState() -> CheckState {
-        CheckState(toleranceQuirks: toleranceQuirks, ruleQuirks: ruleQuirks)
-    }
+    func makeCheckState() -> CheckState { CheckState() }
 
     /// Whether the run checks accepted divergences against the control with quirks switched off.
     var checksCounterfactuals: Bool {
-        !subject.switchableQuirks.isEmpty
+        !quirks.switchable.isEmpty
             && (!options.accepted.rules.isEmpty || options.comparator.rules.tolerances.contains { $0.quirk != nil })
     }
 
@@ -133,12 +125,13 @@ extension ShadowRunner {
     }
 
     /// The counterfactual check of a divergence accepted by `rule`.
-    func explain(rule: AcceptedRule, _ input: CheckInput, check: CheckState?) -> Explanation {
+    func explain(rule index: Int, _ input: CheckInput, check: CheckState?) -> Explanation {
         guard let check, let command = check.command else { return .unexplained }
-        let known = subject.switchableQuirks
-        let own = rule.quirkIds(known: known)
+        let rule = options.accepted.rules[index]
+        let known = self.quirks.switchable
+        let own = self.quirks.own[index]
         guard own.allSatisfy(known.contains) else { return .unexplained }
-        let quirks = quirksApplying(to: command).union(own)
+        let quirks = quirksApplying(to: command, op: check.op).union(own)
         guard let counterfactual = counterfactual(quirks, check) else { return .unexplained }
         guard let difference = disagreement(counterfactual, input.candidate, input.part, without: quirks) else {
             if isRoot(check) { startCorrectedWorld(check) }
@@ -155,8 +148,8 @@ extension ShadowRunner {
     func refuteTolerated(_ tolerances: [Int], _ input: CheckInput, check: CheckState?) -> String? {
         guard let check, let command = check.command else { return nil }
         let named = Set(tolerances.compactMap { options.comparator.rules.tolerances[$0].quirk })
-        guard !named.isEmpty, named.isSubset(of: subject.switchableQuirks) else { return nil }
-        let quirks = quirksApplying(to: command).union(named)
+        guard !named.isEmpty, named.isSubset(of: self.quirks.switchable) else { return nil }
+        let quirks = quirksApplying(to: command, op: check.op).union(named)
         guard let counterfactual = counterfactual(quirks, check),
               let difference = disagreement(counterfactual, input.candidate, input.part, without: quirks),
               isRoot(check) else { return nil }
@@ -170,7 +163,7 @@ extension ShadowRunner {
     /// worlds already differ). Returns the counterfactual outcome, its differences from the candidate and the reason.
     func reproduction(_ input: CheckInput, check: CheckState?) -> Reproduction? {
         guard let check, !check.triggered.isEmpty, let command = check.command, isRoot(check) else { return nil }
-        let quirks = quirksApplying(to: command).union(check.toleranceQuirks)
+        let quirks = quirksApplying(to: command, op: check.op).union(self.quirks.tolerance)
         let reproduced = Set(check.triggered.filter(quirks.contains))
         guard !reproduced.isEmpty, let counterfactual = counterfactual(quirks, check),
               let entries = counterfactualDifferences(counterfactual, input.candidate, input.part, without: quirks) else { return nil }
@@ -230,21 +223,6 @@ extension ShadowRunner {
             + "gives \(Self.describe(entries))"
     }
 
-    /// Every switchable quirk an unexpired rule or a tolerance names: what the corrected world runs without.
-    var ruleQuirks: Set<String> {
-        let known = subject.switchableQuirks
-        var out = toleranceQuirks
-        for rule in options.accepted.rules where !rule.isExpired(on: options.day) {
-            out.formUnion(rule.quirkIds(known: known).filter(known.contains))
-        }
-        return out
-    }
-
-    /// The switchable quirks the comparator's tolerances stand for.
-    var toleranceQuirks: Set<String> {
-        Set(options.comparator.rules.tolerances.compactMap(\.quirk)).intersection(subject.switchableQuirks)
-    }
-
     /// Starts the corrected world at an explained root (the first of the scenario): the control's world from
     /// before the command, with the command pending.
     func startCorrectedWorld(_ check: CheckState) {
@@ -252,7 +230,7 @@ extension ShadowRunner {
         guard !check.retired, let seq = check.seq else { return }
         if check.corrected == nil, let before = check.before {
             check.corrected = before
-            check.correctedQuirks = check.ruleQuirks
+            check.correctedQuirks = quirks.all
             check.correctedFrom = seq
             check.pending = [(command, check.now)]
         }
@@ -288,17 +266,17 @@ extension ShadowRunner {
 
     /// The quirks of every unexpired rule that applies to the command (its op, and `when`): quirks combine.
     func quirksApplying(to command: Subject.Command) -> Set<String> {
-        let op = subject.encode(command).op
-        let known = subject.switchableQuirks
-        var out = Set<String>()
-        var fields: JSONValue?
-        for rule in options.accepted.rules where !rule.isExpired(on: options.day) {
-            let applies = rule.applies(toOp: op) {
-                if let fields { return fields }
-                fields = .object(subject.encode(command).fields)
-                return fields ?? .null
-            }
-            if applies { out.formUnion(rule.quirkIds(known: known).filter(known.contains)) }
+        quirksApplying(to: command, op: subject.encode(command).op)
+    }
+
+    /// The same, for a command whose op is known (no encoding unless a rule's `when` needs the fields).
+    func quirksApplying(to command: Subject.Command, op: String) -> Set<String> {
+        guard let entry = quirks.byOp[op] else { return [] }
+        guard !entry.conditional.isEmpty else { return entry.always }
+        var out = entry.always
+        let fields = JSONValue.object(subject.encode(command).fields)
+        for index in entry.conditional where options.accepted.rules[index].when.hold(in: fields) {
+            out.formUnion(quirks.own[index].filter(quirks.switchable.contains))
         }
         return out
     }

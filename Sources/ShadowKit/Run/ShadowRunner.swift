@@ -190,12 +190,16 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     /// Features in display order; per-command bookkeeping uses their positions, not their names.
     let featureOrder: [String]
     let featureIndex: [String: Int]
+    /// The quirks of the rules, for the counterfactual check.
+    let quirks: QuirkPlan
 
     public init(subject: Subject, options: RunOptions) {
         self.subject = subject
         self.options = options
         featureOrder = subject.features + (subject.sideEffectsFeature.map { [$0] } ?? [])
         featureIndex = Dictionary(featureOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        quirks = QuirkPlan(rules: options.accepted, tolerances: options.comparator.rules.tolerances, day: options.day,
+                           switchable: subject.switchableQuirks)
     }
 
     /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
@@ -436,7 +440,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             let date = Date(timeIntervalSince1970: now)
             // The counterfactual check needs the control's world as it was before the command.
-            result.check?.begin(before: control, command: input.command, seq: input.seq, now: date)
+            result.check?.begin(before: control, command: input.command, op: input.op, seq: input.seq, now: date)
             defer { result.check?.end() }
             // The sides run in a seeded order drawn per command, so none is always timed first (on a cold cache).
             var controlResult: Result<Subject.Outcome, any Error> = .failure(SubjectFailure.abandoned("not applied"))
@@ -844,8 +848,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         // Signatures are added on first use only, so that none is left with no divergence.
         var explanation: Explanation?
         if kind != .noise, let check, let ruleId = rule,
-           let accepting = options.accepted.rules.first(where: { $0.id == ruleId }) {
-            explanation = explain(rule: accepting, check, check: result.check)
+           let index = options.accepted.rules.firstIndex(where: { $0.id == ruleId }) {
+            explanation = explain(rule: index, check, check: result.check)
         }
         let slot: Int
         if case .refuted(let reason)? = explanation, let ruleId = rule {
