@@ -110,6 +110,30 @@ import Testing
         }
     }
 
+    /// `worker-check` plays a scenario with probes before every command when the worker lists quirks: a probe
+    /// that changes the world fails the check; one that leaves it as it was passes.
+    @Test(arguments: [("honour", true), ("leak", false), ("invalid", false)])
+    func workerCheckProbesAWorkerThatListsQuirks(mode: String, passes: Bool) throws {
+        var reader = try ScenarioReader(path: Self.scenarios) { line throws(FieldError) in
+            TreeCommand(op: line.op, fields: line.fields)
+        }
+        var scenarios: [ScenarioInput<TreeCommand>] = []
+        while let scenario = try reader.nextScenario() { scenarios.append(scenario) }
+        // a-2 first: its withdrawal overdraws, so a probe without bank.overdraft refuses it.
+        scenarios.sort { ($0.id == "a-2" ? 0 : 1) < ($1.id == "a-2" ? 0 : 1) }
+        let command = "\(WorkerSubjectTests.testWorker) --mode legacy --quirks bank.overdraft --probe \(mode)"
+        let checks = WorkerChecker(command: WorkerCommand(command: command), options: WorkerOptions(deadline: 2))
+            .run(scenarios: scenarios)
+        let probes = try #require(checks.first { $0.name == "probes" })
+        #expect(probes.passed == passes, "\(probes.detail)")
+        let others = checks.filter { $0.name != "probes" }
+        #expect(others.allSatisfy { $0.passed }, "\(others.filter { !$0.passed }.map(\.detail))")
+        // Without quirks there is no such check.
+        let plain = WorkerChecker(command: WorkerCommand(command: "\(WorkerSubjectTests.testWorker) --mode legacy"),
+                                  options: WorkerOptions(deadline: 2)).run(scenarios: scenarios)
+        #expect(!plain.contains { $0.name == "probes" })
+    }
+
     /// The shipped rules and tolerances over a generated corpus: a worker run whose control is the built-in legacy
     /// served as a worker process (probes over the protocol), and one with the built-in legacy side in process,
     /// explain and leave unexplained exactly what the built-in subject does.

@@ -32,7 +32,8 @@ Flags (every *-on-seq flag takes the scenario line's `seq`; they may be combined
   --probe MODE             how a probe (an apply with "without") is answered: honour (default: on a copy of the
                            world, with bank.overdraft switched off a withdrawal beyond the balance is refused as
                            modern does), ignore (the copy behaves as legacy, whatever "without" says), fault,
-                           invalid. A probe never changes the world; the state file gets "probe SEQ WITHOUT".
+                           invalid, leak (honours "without" but on the real world: a broken probe that changes it).
+                           The state file gets "probe SEQ WITHOUT".
 
 Which process is "the first" (for the *-on-seq failures without --always, and --die-in-handshake-on-restart):
 the one that found no "start" line in --state-file when it started. An environment variable cannot do
@@ -74,7 +75,7 @@ def parse_args():
     p.add_argument("--stderr-noise", action="store_true")
     p.add_argument("--sleep-ms", type=int, default=0, metavar="N")
     p.add_argument("--quirks", default="", metavar="ID,ID")
-    p.add_argument("--probe", choices=("honour", "ignore", "fault", "invalid"), default="honour")
+    p.add_argument("--probe", choices=("honour", "ignore", "fault", "invalid", "leak"), default="honour")
     return p.parse_args()
 
 
@@ -180,13 +181,15 @@ def main():
                 elif args.probe == "fault":
                     reply({"id": rid, "fault": {"message": f"probe boom at seq {seq}", "class": "RuntimeError"}})
                 else:
-                    probe_bank = copy.deepcopy(bank)  # the real world is left as it is
-                    if args.probe == "honour" and "bank.overdraft" in without:
+                    # the real world is left as it is (except by --probe leak)
+                    probe_bank = bank if args.probe == "leak" else copy.deepcopy(bank)
+                    if args.probe in ("honour", "leak") and "bank.overdraft" in without:
                         probe_bank.mode = "modern"
                     try:
                         reply({"id": rid, "outcome": probe_bank.apply(op, fields, request.get("now")), "durationNs": 1})
                     except InvalidCommand as e:
                         reply({"id": rid, "invalid": {"message": str(e)}})
+                    probe_bank.mode = args.mode
                 continue
             log_state(args, f"apply {seq}")
             if args.stderr_noise:
