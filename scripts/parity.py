@@ -6,7 +6,8 @@
 The first two runs (one language against the other, same implementation) must show no divergence of any
 kind; the third (legacy against modern in the other language) must give the built-in pair's fourth run
 exactly: the same signatures with the same counts, the same knock-on (downstream) signatures with their
-roots, the same per-feature counts. Knock-ons are chained on the `entities` the control returns, so equal
+roots, the same per-feature counts, and each accepted signature explained and unexplained as often (the PHP
+legacy answers the counterfactual check's `without` probes as the built-in legacy switches its quirks off). Knock-ons are chained on the `entities` the control returns, so equal
 downstream counts also check that the other language's entities match the built-in ones. Exit 0 on parity,
 1 with what differs otherwise.
 """
@@ -44,6 +45,10 @@ def same(pair, builtin):
             desc = (x or y)
             problems.append(f"signature {sig} {desc['feature']} {desc['op']} {desc['kind']}: "
                             f"{x['count'] if x else 0} here, {y['count'] if y else 0} in the built-in pair")
+        elif (x.get("explained"), x.get("unexplained")) != (y.get("explained"), y.get("unexplained")):
+            problems.append(f"signature {sig} {x['feature']} {x['op']} {x['kind']}: explained {x.get('explained')}, "
+                            f"unexplained {x.get('unexplained')} here, {y.get('explained')} and {y.get('unexplained')} "
+                            f"in the built-in pair")
     for feature in sorted(set(pair["features"]) | set(builtin["features"])):
         x, y = pair["features"].get(feature), builtin["features"].get(feature)
         if x != y:
@@ -65,9 +70,12 @@ def main(argv):
             print("  " + p)
         return 1
     knock_ons = sum(c.get("downstream", 0) for c in builtin["features"].values())
+    explained = sum(s.get("explained", 0) for s in builtin["divergenceSignatures"])
+    unexplained = sum(s.get("unexplained", 0) for s in builtin["divergenceSignatures"])
     print(f"parity holds: 0 divergences legacy and modern against the built-in sides; "
           f"{len(builtin['divergenceSignatures'])} signatures with equal counts over {commands} compared commands, "
-          f"{len(builtin.get('downstreamSignatures', []))} knock-on signatures ({knock_ons} knock-ons) equal")
+          f"{len(builtin.get('downstreamSignatures', []))} knock-on signatures ({knock_ons} knock-ons) equal; "
+          f"accepted divergences explained {explained}, unexplained {unexplained} in both")
     return 0
 
 

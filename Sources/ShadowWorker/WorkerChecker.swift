@@ -4,7 +4,8 @@ import ShadowKit
 /// Drives a worker through the protocol's corner cases and says what is wrong (`shadowgate worker-check`),
 /// for people writing a worker: handshake, reset between scenarios, ids in order under pipelining,
 /// well-formed outcomes, determinism (the same scenario twice gives the same outcomes, whatever ran between),
-/// refusal of another protocol version, and a clean shutdown.
+/// refusal of another protocol version, a clean shutdown and, for a worker that lists `quirks`, probes that
+/// leave its world as it was.
 public struct WorkerChecker {
     public struct Check: Sendable, Equatable {
         public var name: String
@@ -87,15 +88,48 @@ public struct WorkerChecker {
               + "every reply in order with its id, every outcome well formed\(faults > 0 ? " (\(faults) faults)" : "")")
         check("determinism", problems.isEmpty, problems.first
               ?? "scenario \(usable[0].id) gave the same outcomes again after the others ran (reset is a fresh world)")
+        if !info.quirks.isEmpty, let scenario = byId[usable[0].id] {
+            checks.append(probes(scenario, expected: first[scenario.id] ?? [], quirks: Set(info.quirks), connection))
+        }
         connection.shutdown()
         check("shutdown", true, "exited after shutdown")
         checks.append(otherProtocol())
         return checks
     }
 
-    /// The outcomes of one scenario, every request written before any reply is read (within the window).
+    /// The scenario again with a probe switching every listed quirk off before each command: every probe must be
+    /// answered (not `invalid`), and the real outcomes must be those of the scenario without probes.
+    private func probes(_ scenario: (id: String, start: Double, requests: [SideRequest]), expected: [JSONValue],
+                        quirks: Set<String>, _ connection: WorkerConnection) -> Check {
+        var faults = 0
+        var probed = 0
+        do {
+            let outcomes = try play(scenario, on: connection, faults: &faults, probing: quirks, probed: &probed)
+            if let index = expected.indices.first(where: { $0 >= outcomes.count || expected[$0] != outcomes[$0] }) {
+                let diff = OutcomeComparator().diff(expected[index], outcomes[index]).prefix(3)
+                    .map { "\($0.path): \($0.control?.jsonText ?? "(absent)") then \($0.candidate?.jsonText ?? "(absent)")" }
+                return Check(name: "probes", passed: false,
+                             detail: "with probes, scenario \(scenario.id) differs at seq \(scenario.requests[index].seq) "
+                                 + "(a probe must leave the world as it was): " + diff.joined(separator: "; "))
+            }
+        } catch {
+            return Check(name: "probes", passed: false, detail: "scenario \(scenario.id) with probes: \(error)")
+        }
+        return Check(name: "probes", passed: true,
+                     detail: "\(probed) probes without all \(quirks.count) listed quirks answered, the real outcomes unchanged")
+    }
+
+    /// The outcomes of one scenario, every request written before any reply is read (within the window). With
+    /// `probing`, a probe switching those quirks off goes before each request; its reply is checked and dropped.
     private func play(_ scenario: (id: String, start: Double, requests: [SideRequest]),
-                      on connection: WorkerConnection, faults: inout Int) throws -> [JSONValue] {
+                      on connection: WorkerConnection, faults: inout Int, probing: Set<String>? = nil) throws -> [JSONValue] {
+        var probed = 0
+        return try play(scenario, on: connection, faults: &faults, probing: probing, probed: &probed)
+    }
+
+    private func play(_ scenario: (id: String, start: Double, requests: [SideRequest]),
+                      on connection: WorkerConnection, faults: inout Int, probing: Set<String>?,
+                      probed: inout Int) throws -> [JSONValue] {
         let deadline = { Date().addingTimeInterval(options.deadline) }
         try connection.send(.object(["type": .string("reset"), "scenario": .string(scenario.id),
                                      "at": .string(Timestamp.format(scenario.start))]), deadline: deadline())
@@ -104,7 +138,16 @@ public struct WorkerChecker {
             throw WorkerBroken(reason: "reset was not answered with {\"type\":\"ready\"}", stderrTail: connection.process.stderr)
         }
         var ids: [Int] = []
-        for request in scenario.requests {
+        var probeIds: [Int?] = []
+        for var request in scenario.requests {
+            if let probing {
+                request.without = probing
+                probeIds.append(connection.nextId)
+                try connection.send(WorkerProtocol.probe(request, id: connection.nextId), deadline: deadline())
+                connection.nextId += 1
+            } else {
+                probeIds.append(nil)
+            }
             ids.append(connection.nextId)
             try connection.send(WorkerProtocol.apply(request, id: connection.nextId), deadline: deadline())
             connection.nextId += 1
@@ -112,6 +155,20 @@ public struct WorkerChecker {
         var outcomes: [JSONValue] = []
         for (index, id) in ids.enumerated() {
             let seq = scenario.requests[index].seq
+            if let probeId = probeIds[index] {
+                guard case .line(let bytes) = connection.process.next(deadline: deadline()),
+                      let reply = try? JSONValue.parse(bytes), reply["id"] == .int(probeId) else {
+                    throw WorkerBroken(reason: "the probe before seq \(seq) was not answered in order with its id",
+                                       stderrTail: connection.process.stderr)
+                }
+                switch WorkerProtocol.applyReply(reply) {
+                case .outcome, .fault: probed += 1
+                case .invalid(let message):
+                    throw WorkerBroken(reason: "the probe before seq \(seq) was refused as invalid: \(message)", stderrTail: "")
+                case .malformed(let reason):
+                    throw WorkerBroken(reason: "the probe before seq \(seq): \(reason)", stderrTail: "")
+                }
+            }
             guard case .line(let bytes) = connection.process.next(deadline: deadline()) else {
                 throw WorkerBroken(reason: "no reply to seq \(seq) within \(WorkerProtocol.milliseconds(options.deadline))",
                                    stderrTail: connection.process.stderr)

@@ -70,6 +70,14 @@ public enum WorkerProtocol {
                  "fields": .object(request.fields)])
     }
 
+    /// A probe of `request`: the same apply with `"without"` (sorted), run by the worker on its world as it is
+    /// and then undone.
+    static func probe(_ request: SideRequest, id: Int) -> JSONValue {
+        guard case .object(var object) = apply(request, id: id) else { return apply(request, id: id) }
+        object["without"] = .array((request.without ?? []).sorted().map(JSONValue.string))
+        return .object(object)
+    }
+
     enum ApplyReply {
         case outcome(TreeOutcome)
         case fault(WorkerFault)

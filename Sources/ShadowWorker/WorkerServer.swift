@@ -63,6 +63,17 @@ public struct WorkerServer {
                     let started = DispatchTime.now().uptimeNanoseconds
                     do {
                         guard let session else { throw SubjectFailure.invalidCommand("apply before reset") }
+                        if let without = request["without"] {
+                            // A probe: the command with quirks switched off, on the world as it is, which stays unchanged.
+                            let quirks = try probeQuirks(without)
+                            guard let probing = session as? any ProbingSession else {
+                                throw SubjectFailure.invalidCommand("this worker cannot switch quirks off")
+                            }
+                            let outcome = try probing.probe(sideRequest, without: quirks)
+                            let took = DispatchTime.now().uptimeNanoseconds &- started
+                            reply(.object(["id": .int(id), "outcome": .object(outcome.tree), "durationNs": .int(Int(took))]))
+                            continue
+                        }
                         try session.begin(scenario: scenario, start: atTime, requests: [sideRequest], first: false, last: false)
                         let outcome = try session.applyNext()
                         let took = DispatchTime.now().uptimeNanoseconds &- started
@@ -81,6 +92,22 @@ public struct WorkerServer {
                 }
             }
         }
+    }
+
+    /// The quirks of a probe's `without`: ids this worker listed in its hello, else the probe is `invalid`.
+    func probeQuirks(_ without: JSONValue) throws -> Set<String> {
+        guard case .array(let items) = without else {
+            throw SubjectFailure.invalidCommand("\"without\" must be a list of quirk ids")
+        }
+        var quirks = Set<String>()
+        for item in items {
+            guard case .string(let quirk) = item, side.info.quirks.contains(quirk) else {
+                throw SubjectFailure.invalidCommand("\"without\" names \(item.jsonText), which this worker did not list in "
+                                                    + "its hello's quirks")
+            }
+            quirks.insert(quirk)
+        }
+        return quirks
     }
 
     var helloReply: JSONValue {

@@ -196,6 +196,10 @@ final class WorkerSession: SideSession {
     private var last = true
     private var requests: [SideRequest] = []
     private var ids: [Int] = []
+    /// The id of each request's probe (`without`), written just before the request itself.
+    private var probeIds: [Int?] = []
+    /// The probe of the command `applyNext` last answered, for ``probeOutcome(without:)``.
+    private var probe: (quirks: Set<String>, result: Result<TreeOutcome, any Error>)?
     private var sent = 0
     private var received = 0
     /// Earlier commands of the scenario, for rebuilding a restarted worker's world (`nil` past the limit).
@@ -212,6 +216,8 @@ final class WorkerSession: SideSession {
     func begin(scenario: String, start: Double, requests: [SideRequest], first: Bool, last: Bool) throws {
         self.requests = requests
         ids = Array(repeating: 0, count: requests.count)
+        probeIds = Array(repeating: nil, count: requests.count)
+        probe = nil
         sent = 0
         received = 0
         self.last = last
@@ -249,6 +255,7 @@ final class WorkerSession: SideSession {
                 if (history?.count ?? 0) > side.options.rebuildLimit { history = nil }
             }
         }
+        probe = nil
         if let abandoned { throw SubjectFailure.abandoned(abandoned) }
         try pumpOrRecover()
         do {
@@ -261,6 +268,11 @@ final class WorkerSession: SideSession {
             try recover(after: broken, failedAt: index)
             throw broken
         }
+    }
+
+    func probeOutcome(without quirks: Set<String>) -> Result<TreeOutcome, any Error>? {
+        guard let probe, probe.quirks == quirks else { return nil }
+        return probe.result
     }
 
     // MARK: Protocol
@@ -289,6 +301,16 @@ final class WorkerSession: SideSession {
         // Every request the window allows goes out in one write, so the worker is woken once per batch.
         var lines = ""
         while sent < requests.count && sent - received < side.options.window {
+            // A probe goes just before its command: it runs on the world as it is before the command.
+            if requests[sent].without != nil {
+                let id = connection.nextId
+                connection.nextId += 1
+                probeIds[sent] = id
+                if !lines.isEmpty { lines += "\n" }
+                lines += WorkerProtocol.probe(requests[sent], id: id).jsonText
+            } else {
+                probeIds[sent] = nil
+            }
             let id = connection.nextId
             connection.nextId += 1
             ids[sent] = id
@@ -329,6 +351,9 @@ final class WorkerSession: SideSession {
         guard let connection else { throw WorkerBroken(reason: "no worker", stderrTail: "") }
         let request = requests[index]
         let what = "\(request.op) (seq \(request.seq))"
+        if let probeId = probeIds[index], let quirks = request.without {
+            try receiveProbe(probeId, quirks: quirks, of: what, connection)
+        }
         let reply = try line(connection, deadline: Date().addingTimeInterval(side.options.deadline), waitingFor: what)
         guard reply["id"] == .int(ids[index]) else {
             throw WorkerBroken(reason: "answered \(what) with id \(reply["id"]?.jsonText ?? "(none)"), expected \(ids[index])",
@@ -341,6 +366,25 @@ final class WorkerSession: SideSession {
             throw SubjectFailure.invalidCommand("\(message) (said the \(side.role) worker \(side.info.name))")
         case .malformed(let reason):
             throw WorkerBroken(reason: "answered \(what) with \(reason)", stderrTail: connection.process.stderr)
+        }
+    }
+
+    /// Reads a probe's reply: its outcome or fault is kept for the counterfactual check (its time is not the
+    /// control's latency); `invalid` is bad input like any other; anything else breaks the worker.
+    private func receiveProbe(_ id: Int, quirks: Set<String>, of what: String, _ connection: WorkerConnection) throws {
+        let probeOf = "the probe of \(what) without \(quirks.sorted().joined(separator: ", "))"
+        let reply = try line(connection, deadline: Date().addingTimeInterval(side.options.deadline), waitingFor: probeOf)
+        guard reply["id"] == .int(id) else {
+            throw WorkerBroken(reason: "answered \(probeOf) with id \(reply["id"]?.jsonText ?? "(none)"), expected \(id)",
+                               stderrTail: connection.process.stderr)
+        }
+        switch WorkerProtocol.applyReply(reply) {
+        case .outcome(let outcome): probe = (quirks, .success(outcome))
+        case .fault(let fault): probe = (quirks, .failure(fault))
+        case .invalid(let message):
+            throw SubjectFailure.invalidCommand("\(message) (said the \(side.role) worker \(side.info.name) to \(probeOf))")
+        case .malformed(let reason):
+            throw WorkerBroken(reason: "answered \(probeOf) with \(reason)", stderrTail: connection.process.stderr)
         }
     }
 

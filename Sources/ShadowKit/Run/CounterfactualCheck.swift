@@ -281,6 +281,13 @@ extension ShadowRunner {
         return out
     }
 
+    /// The quirks the check would switch off for a command, told to the subject ahead (``ShadowSubject/begin(_:times:probes:control:candidate:)``):
+    /// the set of ``quirksApplying(to:)``, or none when the run does no check. A subject that computes the
+    /// counterfactual ahead computes exactly this set; a check asking another set gets no outcome (unexplained).
+    func probeQuirks(for command: Subject.Command) -> Set<String> {
+        checksCounterfactuals ? quirksApplying(to: command) : []
+    }
+
     /// The control's outcome without `quirks`, computed once per command and set.
     func counterfactual(_ quirks: Set<String>, _ check: CheckState) -> Result<Subject.Outcome, any Error>? {
         if let known = check.outcomes[quirks] { return known }

@@ -419,7 +419,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var chains = continuing?.chains ?? KnockOnChains()
         let times = ScenarioClock.times(scenario.commands, clock: &clock, advance: subject.clockAdvance(of:))
         do {
-            try subject.begin(scenario, times: times, control: &control, candidate: &candidate)
+            try subject.begin(scenario, times: times, probes: probeQuirks(for:), control: &control, candidate: &candidate)
         } catch {
             result.fatal = Self.fatal(error, scenario, first) ?? error
             return nil

@@ -61,6 +61,12 @@ public protocol ShadowSubject: Sendable {
     /// the built-in subject needs nothing. Throws ``SubjectFailure`` (or any error: the run aborts).
     func begin(_ scenario: ScenarioInput<Command>, times: [Double], control: inout ControlWorld,
                candidate: inout CandidateWorld) throws
+    /// ``begin(_:times:control:candidate:)`` with, per command, the quirks the counterfactual check would ask
+    /// ``applyControl(_:without:on:now:)`` to switch off (empty: the check never runs on that command). For a
+    /// subject that must compute counterfactuals ahead (a worker's requests are pipelined: it sends `without`
+    /// probes with the commands). The runner calls this one; the default ignores `probes`.
+    func begin(_ scenario: ScenarioInput<Command>, times: [Double], probes: (Command) -> Set<String>,
+               control: inout ControlWorld, candidate: inout CandidateWorld) throws
     /// The time the implementation itself reports for an outcome (a worker's `durationNs`), used for latency
     /// instead of the wall time around the call, which means nothing when requests are pipelined.
     func reportedDuration(_ outcome: Outcome) -> UInt64?
@@ -103,6 +109,11 @@ public protocol ShadowSubject: Sendable {
 extension ShadowSubject {
     public func begin(_ scenario: ScenarioInput<Command>, times: [Double], control: inout ControlWorld,
                       candidate: inout CandidateWorld) throws {}
+
+    public func begin(_ scenario: ScenarioInput<Command>, times: [Double], probes: (Command) -> Set<String>,
+                      control: inout ControlWorld, candidate: inout CandidateWorld) throws {
+        try begin(scenario, times: times, control: &control, candidate: &candidate)
+    }
 
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
 

@@ -10,8 +10,8 @@ public struct SideInfo: Sendable, Equatable {
     /// The op whose `seconds` field moves the scenario clock.
     public var clockOp: String?
     public var transitionRefusalCode: String?
-    /// Quirks the side can switch off (`quirks` in a worker's hello); ShadowGate does not send `without` probes
-    /// to workers yet, so their accepted divergences stay unexplained.
+    /// Quirks the side can switch off (`quirks` in a worker's hello). On the control, ShadowGate sends a `without`
+    /// probe ahead of each command the counterfactual check may need (docs/protocol.md, "Switching quirks off").
     public var quirks: [String] = []
 
     public init(name: String, version: String, ops: [String: String?], sideEffectsFeature: String? = nil,
@@ -62,14 +62,19 @@ public struct SideRequest: Sendable, Equatable {
     public var now: Double
     public var op: String
     public var fields: [String: JSONValue]
+    /// Quirks to switch off in a probe of this command, run on the world as it is before the command and then
+    /// undone (`without`), ahead of the command itself; `nil`: no probe. Only on the control's requests.
+    public var without: Set<String>?
 
-    public init(scenario: String, seq: Int, at: Double, now: Double, op: String, fields: [String: JSONValue]) {
+    public init(scenario: String, seq: Int, at: Double, now: Double, op: String, fields: [String: JSONValue],
+                without: Set<String>? = nil) {
         self.scenario = scenario
         self.seq = seq
         self.at = at
         self.now = now
         self.op = op
         self.fields = fields
+        self.without = without
     }
 }
 
@@ -105,6 +110,20 @@ public protocol SideSession: AnyObject {
     /// The outcome of the next request, in the order `begin` gave them. Throws ``SubjectFailure`` or an error
     /// that is a crash of this side.
     func applyNext() throws -> TreeOutcome
+    /// The outcome of the probe of the request `applyNext` last answered, when it had one with exactly these
+    /// quirks switched off (a fault is a `.failure`); `nil` otherwise (the default: the side sends no probes).
+    func probeOutcome(without quirks: Set<String>) -> Result<TreeOutcome, any Error>?
+}
+
+extension SideSession {
+    public func probeOutcome(without quirks: Set<String>) -> Result<TreeOutcome, any Error>? { nil }
+}
+
+/// A session that runs a probe on its own, outside the order of its requests (`shadowgate serve-builtin`
+/// answers a worker's `without` apply with it).
+public protocol ProbingSession: SideSession {
+    /// `request` with `quirks` switched off, on the world as it is now; the world is left as it was.
+    func probe(_ request: SideRequest, without quirks: Set<String>) throws -> TreeOutcome
 }
 
 /// A side's world inside the runner: created empty, given a session when its scenario begins.
@@ -129,6 +148,8 @@ public struct TreeSubject: ShadowSubject {
     public let secondary: (any SubjectSide)?
     public let name: String
     public let features: [String]
+    /// The control's `quirks`: what the counterfactual check may switch off (by probes sent ahead).
+    public let switchableQuirks: Set<String>
     let info: SideInfo
 
     /// Throws a ``ConfigError`` when the sides disagree on what each op is compared under.
@@ -144,6 +165,7 @@ public struct TreeSubject: ShadowSubject {
             }
         }
         info = control.info
+        switchableQuirks = Set(control.info.quirks)
         name = "\(control.info.name) \(control.info.version) vs \(candidate.info.name) \(candidate.info.version)"
         let compared = Set(control.info.ops.values.compactMap { $0 })
         features = compared.subtracting([control.info.sideEffectsFeature].compactMap { $0 }).sorted()
@@ -183,15 +205,28 @@ public struct TreeSubject: ShadowSubject {
 
     public func begin(_ scenario: ScenarioInput<TreeCommand>, times: [Double], control: inout SideWorld,
                       candidate: inout SideWorld) throws {
+        try begin(scenario, times: times, probes: { _ in [] }, control: &control, candidate: &candidate)
+    }
+
+    /// Gives each side its requests; the control's carry a `without` probe where `probes` names quirks.
+    public func begin(_ scenario: ScenarioInput<TreeCommand>, times: [Double], probes: (TreeCommand) -> Set<String>,
+                      control: inout SideWorld, candidate: inout SideWorld) throws {
         let requests = zip(scenario.commands, times).map { input, now in
             SideRequest(scenario: scenario.id, seq: input.seq, at: input.at, now: now, op: input.command.op,
                         fields: input.command.fields)
         }
+        var probed = requests
+        if !switchableQuirks.isEmpty {
+            for (index, input) in scenario.commands.enumerated() {
+                let quirks = probes(input.command)
+                if !quirks.isEmpty { probed[index].without = quirks }
+            }
+        }
         let first = !scenario.continuesPrevious
-        for (world, side) in [(control, self.control), (candidate, self.candidate)] {
+        for (world, side, sent) in [(control, self.control, probed), (candidate, self.candidate, requests)] {
             if first || world.session == nil { world.session = try side.makeSession() }
             try world.session?.begin(scenario: scenario.id, start: scenario.commands.first?.at ?? 0,
-                                     requests: requests, first: first, last: !scenario.continues)
+                                     requests: sent, first: first, last: !scenario.continues)
         }
         if let secondary {
             if first || control.secondary == nil { control.secondary = try secondary.makeSession() }
@@ -209,6 +244,13 @@ public struct TreeSubject: ShadowSubject {
             outcome.secondaryDurationNs = other.durationNs
         }
         return outcome
+    }
+
+    /// The probe the control's session ran ahead of this command with exactly `quirks` switched off, or `nil`
+    /// (no probe, or one with another set: the divergence stays unexplained, never wrongly explained).
+    public func applyControl(_ command: TreeCommand, without quirks: Set<String>, on world: SideWorld,
+                             now: Date) throws -> TreeOutcome? {
+        try world.session?.probeOutcome(without: quirks)?.get()
     }
 
     public func applyCandidate(_ command: TreeCommand, to world: inout SideWorld, now: Date) throws -> TreeOutcome {

@@ -28,6 +28,12 @@ Flags (every *-on-seq flag takes the scenario line's `seq`; they may be combined
                            "shutdown" ("apply SEQ" is written before any failure of that command)
   --stderr-noise           write about 100 KB of log lines to stderr before each apply's reply
   --sleep-ms N             sleep N ms inside each apply (counted in durationNs)
+  --quirks ID,ID           list these quirk ids in hello ("quirks"); `bank.overdraft` is legacy's overdraft
+  --probe MODE             how a probe (an apply with "without") is answered: honour (default: on a copy of the
+                           world, with bank.overdraft switched off a withdrawal beyond the balance is refused as
+                           modern does), ignore (the copy behaves as legacy, whatever "without" says), fault,
+                           invalid, leak (honours "without" but on the real world: a broken probe that changes it).
+                           The state file gets "probe SEQ WITHOUT".
 
 Which process is "the first" (for the *-on-seq failures without --always, and --die-in-handshake-on-restart):
 the one that found no "start" line in --state-file when it started. An environment variable cannot do
@@ -38,6 +44,7 @@ every time seq N is applied (in every scenario, unless --on-scenario); a crash, 
 gets the process killed, so in practice they happen once. Use one state file per side (and per run).
 """
 import argparse
+import copy
 import json
 import os
 import random
@@ -67,6 +74,8 @@ def parse_args():
     p.add_argument("--state-file", metavar="PATH")
     p.add_argument("--stderr-noise", action="store_true")
     p.add_argument("--sleep-ms", type=int, default=0, metavar="N")
+    p.add_argument("--quirks", default="", metavar="ID,ID")
+    p.add_argument("--probe", choices=("honour", "ignore", "fault", "invalid", "leak"), default="honour")
     return p.parse_args()
 
 
@@ -150,9 +159,12 @@ def main():
             if request.get("protocol") != 1:
                 reply({"type": "error", "message": f"unsupported protocol {request.get('protocol')}; this worker speaks 1"})
                 sys.exit(2)
-            reply({"type": "hello", "protocol": 2 if args.bad_protocol else 1, "name": f"testworker-{args.mode}",
-                   "version": "1.0.0-test", "ops": ops, "sideEffectsFeature": "events", "clockOp": "clock.advance",
-                   "transitionRefusalCode": "invalid_transition"})
+            hello = {"type": "hello", "protocol": 2 if args.bad_protocol else 1, "name": f"testworker-{args.mode}",
+                     "version": "1.0.0-test", "ops": ops, "sideEffectsFeature": "events", "clockOp": "clock.advance",
+                     "transitionRefusalCode": "invalid_transition"}
+            if args.quirks:
+                hello["quirks"] = args.quirks.split(",")
+            reply(hello)
 
         elif kind == "reset":
             log_state(args, f"reset {request.get('scenario')}")
@@ -161,6 +173,24 @@ def main():
 
         elif kind == "apply":
             rid, op, fields, seq = request.get("id"), request.get("op"), request.get("fields"), request.get("seq")
+            without = request.get("without")
+            if without is not None:
+                log_state(args, f"probe {seq} {','.join(without)}")
+                if args.probe == "invalid":
+                    reply({"id": rid, "invalid": {"message": f"cannot switch off {without}"}})
+                elif args.probe == "fault":
+                    reply({"id": rid, "fault": {"message": f"probe boom at seq {seq}", "class": "RuntimeError"}})
+                else:
+                    # the real world is left as it is (except by --probe leak)
+                    probe_bank = bank if args.probe == "leak" else copy.deepcopy(bank)
+                    if args.probe in ("honour", "leak") and "bank.overdraft" in without:
+                        probe_bank.mode = "modern"
+                    try:
+                        reply({"id": rid, "outcome": probe_bank.apply(op, fields, request.get("now")), "durationNs": 1})
+                    except InvalidCommand as e:
+                        reply({"id": rid, "invalid": {"message": str(e)}})
+                    probe_bank.mode = args.mode
+                continue
             log_state(args, f"apply {seq}")
             if args.stderr_noise:
                 stderr_noise(seq)

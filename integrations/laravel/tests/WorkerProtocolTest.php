@@ -84,6 +84,43 @@ class WorkerProtocolTest extends TestCase
         $this->assertStringContainsString('"noise.print":null', $this->stdout);
     }
 
+    public function testHelloListsTheQuirksOfASubjectThatSwitchesThemOff(): void
+    {
+        $this->subject = new \ShadowGate\Laravel\Tests\Fixtures\ProbingFakeSubject();
+        [, $replies] = $this->run_([self::hello()]);
+        $this->assertSame(['counter.unbounded'], $replies[0]['quirks']);
+        // Listing quirks without implementing SwitchesQuirks fails the hello.
+        $this->subject = new \ShadowGate\Laravel\Tests\Fixtures\QuirkyFakeSubject();
+        [$status, $replies] = $this->run_([self::hello()]);
+        $this->assertSame(Worker::EXIT_FAILURE, $status);
+        $this->assertStringContainsString('does not implement', $replies[0]['message']);
+    }
+
+    public function testAProbeIsAnsweredByProbeAndLeavesTheWorldAsItWas(): void
+    {
+        $subject = new \ShadowGate\Laravel\Tests\Fixtures\ProbingFakeSubject();
+        $this->subject = $subject;
+        [$status, $replies] = $this->run_([
+            self::hello(),
+            ['type' => 'reset', 'scenario' => 's-1', 'at' => '2026-11-24T10:00:00Z'],
+            self::apply(1, 'counter.add', ['n' => 8]),
+            self::apply(2, 'counter.add', ['n' => 5]) + ['without' => ['counter.unbounded']],
+            self::apply(3, 'counter.add', ['n' => 5]),
+            self::apply(4, 'counter.add', ['n' => 1]) + ['without' => ['counter.other']],
+            self::apply(5, 'counter.add', ['n' => 1]) + ['without' => 'counter.unbounded'],
+            self::apply(6, 'counter.add', ['n' => 1]) + ['without' => []],
+        ]);
+        $this->assertSame(0, $status);
+        $this->assertSame(10, $replies[3]['outcome']['value']['total'], 'the probe, with the quirk off');
+        $this->assertIsInt($replies[3]['durationNs']);
+        $this->assertSame(13, $replies[4]['outcome']['value']['total'], 'the real apply, on the world before the probe');
+        $this->assertStringContainsString('did not list', $replies[5]['invalid']['message']);
+        $this->assertStringContainsString('must be a list', $replies[6]['invalid']['message']);
+        $this->assertSame(14, $replies[7]['outcome']['value']['total'], 'an empty without is a probe of nothing');
+        $this->assertSame([['counter.add', ['counter.unbounded']], ['counter.add', []]], $subject->probes);
+        $this->assertSame(13, $subject->total, "probes changed nothing");
+    }
+
     public function testHelloWithAnotherProtocolIsAnErrorAndExits2(): void
     {
         [$status, $replies] = $this->run_([self::hello(2), self::apply(1, 'counter.add', ['n' => 1])]);

@@ -34,6 +34,19 @@ final class Recorder
         $this->begin();
     }
 
+    /** The job id source's position, for a probe to come back to (rewind()). */
+    public function mark(): int
+    {
+        return $this->nextJobId;
+    }
+
+    /** Back to a position mark() gave: the jobs of a rolled-back probe took no ids. */
+    public function rewind(int $mark): void
+    {
+        $this->nextJobId = $mark;
+        $this->begin();
+    }
+
     /** Start recording one command. */
     public function begin(): void
     {

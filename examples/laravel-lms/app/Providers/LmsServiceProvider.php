@@ -20,6 +20,7 @@ class LmsServiceProvider extends ServiceProvider
 {
     public array $singletons = [
         Recorder::class => Recorder::class,
+        \App\Legacy\Quirks::class => \App\Legacy\Quirks::class,
         \App\Shadow\FreshDatabase::class => \App\Shadow\FreshDatabase::class,
         PendingEvents::class => PendingEvents::class,
         CourseStateMachine::class => CourseStateMachine::class,

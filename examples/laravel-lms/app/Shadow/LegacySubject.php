@@ -7,15 +7,47 @@ use App\Legacy\Controllers\EnrollmentController;
 use App\Legacy\Controllers\GradeController;
 use App\Legacy\Controllers\ProgressController;
 use App\Legacy\Controllers\QuizAttemptController;
+use App\Legacy\Quirks;
 use App\Lms\Outcome;
+use DateTimeImmutable;
 use DateTimeInterface;
+use Illuminate\Support\Carbon;
+use Illuminate\Support\Facades\DB;
+use ShadowGate\Laravel\Contracts\SwitchesQuirks;
 
-/** The legacy controllers as a shadow subject (the control). */
-final class LegacySubject extends LmsSubject
+/**
+ * The legacy controllers as a shadow subject (the control). It can switch every catalogued quirk off for
+ * ShadowGate's counterfactual probes (App\Legacy\Quirks), inside a transaction it rolls back.
+ */
+final class LegacySubject extends LmsSubject implements SwitchesQuirks
 {
     protected function name(): string
     {
         return 'laravel-lms-legacy';
+    }
+
+    public function describe(): array
+    {
+        return parent::describe() + ['quirks' => Quirks::SWITCHABLE];
+    }
+
+    /**
+     * The command with $without switched off, on the world as it is; then the world as it was: the probe's rows
+     * are rolled back (a savepoint inside the scenario's transaction), and the job ids and clock restored.
+     */
+    public function probe(string $op, array $fields, DateTimeImmutable $now, array $without): array
+    {
+        $connection = DB::connection();
+        $jobs = $this->recorder->mark();
+        $clock = Carbon::getTestNow();
+        $connection->beginTransaction();
+        try {
+            return $this->app->make(Quirks::class)->without($without, fn () => $this->apply($op, $fields, $now));
+        } finally {
+            $connection->rollBack();
+            $this->recorder->rewind($jobs);
+            Carbon::setTestNow($clock);
+        }
     }
 
     protected function handle(string $op, array $c, DateTimeInterface $now): Outcome

@@ -16,7 +16,8 @@ interface WorkerSubject
      *   'version' => string
      *   'ops'     => [op => feature|null]   every op this subject implements, and the feature it is compared
      *                                      under (null: applied, not compared)
-     * and optionally 'sideEffectsFeature' (string), 'clockOp' (string), 'transitionRefusalCode' (string).
+     * and optionally 'sideEffectsFeature' (string), 'clockOp' (string), 'transitionRefusalCode' (string), and
+     * 'quirks' (list of quirk ids it can switch off; the subject must then implement SwitchesQuirks).
      */
     public function describe(): array;
 

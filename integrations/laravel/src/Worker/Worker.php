@@ -2,6 +2,7 @@
 
 namespace ShadowGate\Laravel\Worker;
 
+use ShadowGate\Laravel\Contracts\SwitchesQuirks;
 use ShadowGate\Laravel\Contracts\WorkerSubject;
 use ShadowGate\Laravel\InvalidCommand;
 
@@ -15,6 +16,8 @@ use ShadowGate\Laravel\InvalidCommand;
  *   {"type":"reset","scenario":"s-1","at":"…"}     -> {"type":"ready"}
  *   {"type":"apply","id":42,…,"now":"…","op":"…","fields":{…}}
  *        -> {"id":42,"outcome":{…},"durationNs":81234}
+ *   … with "without":["legacy.x"] (a probe; only ids the hello's "quirks" listed, for a SwitchesQuirks subject)
+ *        -> the same replies, from SwitchesQuirks::probe(), which leaves the world as it was
  *         | {"id":42,"fault":{"message":"…","class":"…"}}     any Throwable from the subject
  *         | {"id":42,"invalid":{"message":"…"}}               InvalidCommand, or an op the subject does not list
  *   {"type":"shutdown"}                             -> exit 0, no reply (so does end of input)
@@ -199,6 +202,18 @@ final class Worker
                 $hello[$key] = $d[$key];
             }
         }
+        $quirks = $d['quirks'] ?? [];
+        if (!is_array($quirks) || !array_is_list($quirks)
+            || array_filter($quirks, static fn ($q) => !is_string($q) || $q === '') !== []) {
+            throw new \UnexpectedValueException('describe(): "quirks" must be a list of quirk ids (non-empty strings)');
+        }
+        if ($quirks !== []) {
+            if (!$this->subject instanceof SwitchesQuirks) {
+                throw new \UnexpectedValueException(sprintf('describe() lists "quirks" but %s does not implement %s',
+                    get_class($this->subject), SwitchesQuirks::class));
+            }
+            $hello['quirks'] = array_values($quirks);
+        }
         return $this->hello = $hello;
     }
 
@@ -248,11 +263,20 @@ final class Worker
             return ['id' => $id, 'invalid' => ['message' => sprintf('%s without a valid "now" (ISO 8601)', $op)]];
         }
         $fields = LineCodec::toArray($fields);
+        $without = null;
+        if (property_exists($request, 'without')) {
+            $without = $this->probeQuirks($request->without);
+            if (is_string($without)) {
+                return ['id' => $id, 'invalid' => ['message' => $without]];
+            }
+        }
 
         try {
             ($this->setClock)($now);
             $start = hrtime(true);
-            $outcome = $this->guarded(fn () => $this->subject->apply($op, $fields, $now));
+            $outcome = $without === null
+                ? $this->guarded(fn () => $this->subject->apply($op, $fields, $now))
+                : $this->guarded(fn () => $this->subject->probe($op, $fields, $now, $without));
             $durationNs = hrtime(true) - $start;
         } catch (InvalidCommand $e) {
             return ['id' => $id, 'invalid' => ['message' => $e->getMessage()]];
@@ -270,6 +294,26 @@ final class Worker
             $this->log(sprintf('command %s (%s): bad outcome: %s', $id, $op, $e->getMessage()));
             return ['id' => $id, 'fault' => ['message' => $e->getMessage(), 'class' => get_class($e)]];
         }
+    }
+
+    /**
+     * The quirks a probe's "without" switches off, or why it is invalid: a list of ids the hello listed.
+     *
+     * @return list<string>|string
+     */
+    private function probeQuirks(mixed $without): array|string
+    {
+        $listed = $this->hello['quirks'] ?? [];
+        if (!is_array($without) || !array_is_list($without)) {
+            return '"without" must be a list of quirk ids';
+        }
+        foreach ($without as $quirk) {
+            if (!is_string($quirk) || !in_array($quirk, $listed, true)) {
+                return sprintf('"without" names %s, which this worker did not list in its hello\'s quirks (%s)',
+                    json_encode($quirk), $listed === [] ? 'none' : implode(', ', $listed));
+            }
+        }
+        return array_values(array_unique($without));
     }
 
     /** The ops map once describe() has worked; null while it has not (the op check is then skipped). */

@@ -64,11 +64,12 @@ class CourseController extends LegacyController
         if (!($maxAttempts > 0 && $passingScore >= 0 && $passingScore <= 100)) {
             return Outcome::rejected('invalid_input');
         }
-        // The old schema had no grading strategy column: $strategy is dropped here.
+        // The old schema had no grading strategy column: legacy never reads $strategy. It is kept in the
+        // refactor's column only for ShadowGate's probes without legacy.final_grade_ignores_strategy.
         Quiz::create([
             'id' => $quizId, 'course_id' => $courseId, 'position' => $course->quizzes()->count() + 1,
             'max_attempts' => $maxAttempts, 'time_limit_minutes' => $timeLimit, 'passing_score' => $passingScore,
-            'weights' => $weights,
+            'grading_strategy' => $strategy, 'weights' => $weights,
         ]);
         return Outcome::accepted(null, [Snapshots::course($course)]);
     }
@@ -82,6 +83,13 @@ class CourseController extends LegacyController
         // Quirk legacy.publish_without_lessons: no lesson check.
         // Quirk legacy.archived_to_published: only "already published" is refused.
         if ($course->status == 'published') {
+            return Outcome::rejected('invalid_transition');
+        }
+        if (!$this->quirk('legacy.publish_without_lessons') && $course->status == 'draft'
+            && $course->lessons()->count() === 0) {
+            return Outcome::rejected('course_has_no_lessons');
+        }
+        if (!$this->quirk('legacy.archived_to_published') && $course->status == 'archived') {
             return Outcome::rejected('invalid_transition');
         }
         return $this->setStatus($course, 'published', CoursePublished::class);

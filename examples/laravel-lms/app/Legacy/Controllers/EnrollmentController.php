@@ -2,7 +2,9 @@
 
 namespace App\Legacy\Controllers;
 
+use App\Events\EnrollmentCancelled;
 use App\Events\EnrollmentCreated;
+use App\Events\EnrollmentExpired;
 use App\Events\EnrollmentReactivated;
 use App\Lms\Outcome;
 use App\Lms\Snapshots;
@@ -19,14 +21,27 @@ class EnrollmentController extends LegacyController
             return Outcome::rejected('not_found');
         }
         // Quirk legacy.enroll_unopened_course: the course status is never checked.
+        if (!$this->quirk('legacy.enroll_unopened_course') && $course->status != 'published') {
+            return Outcome::rejected('course_not_open');
+        }
         // Quirk legacy.reenroll_after_completion: only an *active* enrollment counts as a duplicate.
         $existing = Enrollment::latestFor($userId, $courseId);
         if ($existing && $existing->status == 'active') {
             return Outcome::rejected('already_enrolled');
         }
-        // Quirk legacy.capacity_counts_cancelled: every enrollment row ever made takes a seat.
-        if ($course->capacity !== null && Enrollment::where('course_id', $courseId)->count() >= $course->capacity) {
-            return Outcome::rejected('course_full');
+        if (!$this->quirk('legacy.reenroll_after_completion') && $existing && $existing->status == 'completed') {
+            return Outcome::rejected('already_enrolled');
+        }
+        // Quirk legacy.capacity_counts_cancelled: every enrollment row ever made takes a seat. Switched off,
+        // only active enrollments do (an older row of a user is never active: only the latest is ever changed).
+        if ($course->capacity !== null) {
+            $seats = Enrollment::where('course_id', $courseId);
+            if (!$this->quirk('legacy.capacity_counts_cancelled')) {
+                $seats->where('status', 'active');
+            }
+            if ($seats->count() >= $course->capacity) {
+                return Outcome::rejected('course_full');
+            }
         }
         User::query()->insertOrIgnore(['id' => $userId]);
         $enrollment = Enrollment::create([
@@ -46,7 +61,8 @@ class EnrollmentController extends LegacyController
             return Outcome::rejected('invalid_transition');
         }
         // Quirk legacy.no_event_on_cancel_or_expire: the controller never fired an event here.
-        return $this->setStatus($enrollment, 'cancelled', null);
+        return $this->setStatus($enrollment, 'cancelled',
+            $this->quirk('legacy.no_event_on_cancel_or_expire') ? null : EnrollmentCancelled::class);
     }
 
     public function expire(int $userId, int $courseId): Outcome
@@ -56,8 +72,12 @@ class EnrollmentController extends LegacyController
             return Outcome::rejected('not_enrolled');
         }
         // Quirk legacy.expire_any_status: the nightly expiry job overwrote whatever status it found.
+        if (!$this->quirk('legacy.expire_any_status') && $enrollment->status != 'active') {
+            return Outcome::rejected('invalid_transition');
+        }
         // Quirk legacy.no_event_on_cancel_or_expire.
-        return $this->setStatus($enrollment, 'expired', null);
+        return $this->setStatus($enrollment, 'expired',
+            $this->quirk('legacy.no_event_on_cancel_or_expire') ? null : EnrollmentExpired::class);
     }
 
     public function reactivate(int $userId, int $courseId): Outcome
@@ -68,6 +88,9 @@ class EnrollmentController extends LegacyController
         }
         // Quirk legacy.reactivate_completed: any non-active enrollment comes back, completed ones too.
         if ($enrollment->status == 'active') {
+            return Outcome::rejected('invalid_transition');
+        }
+        if (!$this->quirk('legacy.reactivate_completed') && $enrollment->status == 'completed') {
             return Outcome::rejected('invalid_transition');
         }
         return $this->setStatus($enrollment, 'active', EnrollmentReactivated::class);

@@ -2,6 +2,7 @@
 
 namespace App\Legacy\Controllers;
 
+use App\Legacy\Quirks;
 use App\Lms\Recorder;
 
 /**
@@ -11,8 +12,14 @@ use App\Lms\Recorder;
  */
 abstract class LegacyController
 {
-    public function __construct(protected Recorder $recorder)
+    public function __construct(protected Recorder $recorder, protected Quirks $quirks)
     {
+    }
+
+    /** Whether a quirk behaves as legacy did: always, except in a ShadowGate probe that switched it off. */
+    protected function quirk(string $id): bool
+    {
+        return $this->quirks->on($id);
     }
 
     /** The old audit trail: one state_transitions row per status change. */

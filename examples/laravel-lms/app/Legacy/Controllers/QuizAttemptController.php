@@ -3,6 +3,7 @@
 namespace App\Legacy\Controllers;
 
 use App\Events\AttemptAbandoned;
+use App\Events\AttemptExpired;
 use App\Events\AttemptGraded;
 use App\Events\AttemptStarted;
 use App\Events\AttemptSubmitted;
@@ -11,6 +12,7 @@ use App\Lms\Snapshots;
 use App\Models\Attempt;
 use App\Models\Enrollment;
 use App\Models\Quiz;
+use App\Modern\Grading\FixedPointScore;
 use Illuminate\Support\Carbon;
 
 class QuizAttemptController extends LegacyController
@@ -30,7 +32,8 @@ class QuizAttemptController extends LegacyController
         }
         $previous = Attempt::where('user_id', $userId)->where('quiz_id', $quizId)->get();
         // Quirk legacy.max_attempts_counts_graded_only: ungraded attempts are not counted.
-        $graded = $previous->where('status', 'graded')->count();
+        $graded = $this->quirk('legacy.max_attempts_counts_graded_only')
+            ? $previous->where('status', 'graded')->count() : $previous->count();
         if ($graded >= $quiz->max_attempts) {
             return Outcome::rejected('max_attempts_reached');
         }
@@ -53,7 +56,17 @@ class QuizAttemptController extends LegacyController
         if ($attempt->status != 'in_progress') {
             return Outcome::rejected('invalid_transition');
         }
-        // Quirk legacy.late_submission_accepted: the time limit was only enforced in the browser.
+        // Quirk legacy.late_submission_accepted: the time limit was only enforced in the browser. Switched off,
+        // an attempt submitted after its limit expires and the answers are refused.
+        $limit = $quiz->time_limit_minutes;
+        if (!$this->quirk('legacy.late_submission_accepted') && $limit !== null
+            && Carbon::now()->getTimestampMs() - $attempt->started_at->getTimestampMs() > $limit * 60_000) {
+            $attempt->status = 'expired';
+            $attempt->save();
+            $this->logTransition('attempt', Snapshots::key('attempt', $attemptId), 'in_progress', 'expired');
+            event(new AttemptExpired($this->payload($attempt, $quiz)));
+            return Outcome::rejected('attempt_expired');
+        }
         $attempt->status = 'submitted';
         $attempt->answers = $answers;
         $attempt->submitted_at = Carbon::now();
@@ -87,7 +100,7 @@ class QuizAttemptController extends LegacyController
         }
         // Quirk legacy.grade_error_code: its own error code instead of invalid_transition.
         if ($attempt->status != 'submitted') {
-            return Outcome::rejected('not_submitted');
+            return Outcome::rejected($this->quirk('legacy.grade_error_code') ? 'not_submitted' : 'invalid_transition');
         }
         $answers = $attempt->answers;
         $earned = 0.0;
@@ -98,12 +111,19 @@ class QuizAttemptController extends LegacyController
             $total += $weight;
         }
         // Quirk legacy.zero_weight_quiz_crash: a quiz whose questions weigh nothing divides by zero;
-        // PHP 8 throws DivisionByZeroError, an HTTP 500 in the old app.
+        // PHP 8 throws DivisionByZeroError, an HTTP 500 in the old app. Switched off: refused as modern does.
+        if (!$this->quirk('legacy.zero_weight_quiz_crash') && $total == 0) {
+            return Outcome::rejected('quiz_has_no_questions');
+        }
         $ratio = $earned / $total;
         $score = round($ratio * 100, 2);
         // Quirk legacy.float_pass_mark: the pass mark is compared with the unrounded float ratio, so 2.4 of
-        // 3 points (0.7999…) fails 80% although the score shown is 80.0.
+        // 3 points (0.7999…) fails 80% although the score shown is 80.0. Switched off: exact hundredths.
         $passed = $ratio >= $quiz->passing_score / 100;
+        $exact = $this->quirk('legacy.float_pass_mark') ? null : FixedPointScore::hundredths($quiz->weights, $answers);
+        if ($exact !== null) {
+            $passed = $exact >= FixedPointScore::percentToHundredths($quiz->passing_score);
+        }
         $attempt->status = 'graded';
         $attempt->score = $score;
         $attempt->passed = $passed;
