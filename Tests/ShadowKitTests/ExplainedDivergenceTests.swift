@@ -364,60 +364,6 @@ import Testing
     }
 }
 
-/// The built-in subject with a bug planted in the candidate's outcomes.
-struct BuggyLMS: ShadowSubject {
-    typealias Command = LMSCommand
-    typealias Outcome = LMS.Outcome
-    let base = LMSSubject()
-    let bug: @Sendable (LMSCommand, inout LMS.Outcome) -> Void
-
-    init(bug: @escaping @Sendable (LMSCommand, inout LMS.Outcome) -> Void = { _, _ in }) { self.bug = bug }
-
-    var name: String { base.name }
-    var features: [String] { base.features }
-    var sideEffectsFeature: String? { base.sideEffectsFeature }
-    var transitionRefusalCode: String? { base.transitionRefusalCode }
-    func decode(_ line: ScenarioLine) throws(FieldError) -> LMSCommand { try base.decode(line) }
-    func encode(_ command: LMSCommand) -> (op: String, fields: [String: JSONValue]) { base.encode(command) }
-    func feature(of command: LMSCommand) -> String? { base.feature(of: command) }
-    func clockAdvance(of command: LMSCommand) -> Double? { base.clockAdvance(of: command) }
-    func makeControlWorld() -> LegacyLMS { base.makeControlWorld() }
-    func makeCandidateWorld() -> ModernLMS { base.makeCandidateWorld() }
-    func applyControl(_ command: LMSCommand, to world: inout LegacyLMS, now: Date) throws -> LMS.Outcome {
-        try base.applyControl(command, to: &world, now: now)
-    }
-    func applyCandidate(_ command: LMSCommand, to world: inout ModernLMS, now: Date) throws -> LMS.Outcome {
-        var outcome = try base.applyCandidate(command, to: &world, now: now)
-        bug(command, &outcome)
-        return outcome
-    }
-    func behavioursEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool { base.behavioursEqual(control, candidate) }
-    func sideEffectsEqual(_ control: LMS.Outcome, _ candidate: LMS.Outcome) -> Bool { base.sideEffectsEqual(control, candidate) }
-    func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { base.behaviourTree(outcome) }
-    func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { base.sideEffectsTree(outcome) }
-    func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { base.outcomeTree(outcome) }
-    func diffBehaviour(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
-        base.diffBehaviour(control, candidate, into: &diff)
-    }
-    func diffSideEffects(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
-        base.diffSideEffects(control, candidate, into: &diff)
-    }
-    func rejectionCode(_ outcome: LMS.Outcome) -> String? { base.rejectionCode(outcome) }
-    func records(_ outcome: LMS.Outcome) -> SideEffectRecords { base.records(outcome) }
-    var switchableQuirks: Set<String> { base.switchableQuirks }
-    func applyControl(_ command: LMSCommand, without quirks: Set<String>, on world: LegacyLMS, now: Date) throws -> LMS.Outcome? {
-        try base.applyControl(command, without: quirks, on: world, now: now)
-    }
-    func applyControl(_ command: LMSCommand, without quirks: Set<String>, to world: inout LegacyLMS, now: Date) throws
-        -> LMS.Outcome? {
-        try base.applyControl(command, without: quirks, to: &world, now: now)
-    }
-    func triggeredQuirks(in world: LegacyLMS) -> [String] { base.triggeredQuirks(in: world) }
-    func entities(of command: LMSCommand, control: Result<LMS.Outcome, any Error>, world: LegacyLMS) -> [String] {
-        base.entities(of: command, control: control, world: world)
-    }
-}
-
 /// The built-in subject with legacy as the candidate too: a candidate that reproduces every quirk.
 struct LegacyAsCandidate: ShadowSubject {
     typealias Command = LMSCommand

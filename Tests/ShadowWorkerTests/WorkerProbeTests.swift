@@ -136,7 +136,7 @@ import Testing
 
     /// The shipped rules and tolerances over a generated corpus: a worker run whose control is the built-in legacy
     /// served as a worker process (probes over the protocol), and one with the built-in legacy side in process,
-    /// explain and leave unexplained exactly what the built-in subject does.
+    /// explain and leave unexplained exactly what the built-in subject does with the same capabilities.
     @Test func theBuiltinPairThroughWorkersExplainsLikeTheBuiltinSubject() async throws {
         let binary = try #require(ProcessInfo.processInfo.environment["SHADOWGATE_BIN"]
                                   ?? [Self.root.appendingPathComponent(".build/debug/shadowgate").path]
@@ -148,7 +148,9 @@ import Testing
         let options = Fixtures.options(workers: 2, comparator: comparator, accepted: rules)
         var sink = WorkerSubjectTests.NullSink()
         var builtinSource = GeneratedSource(seed: 7, count: 80)
-        let builtin = try await ShadowRunner(subject: LMSSubject(), options: options).run(&builtinSource, sink: &sink)
+        // What a worker control offers: probes, but no corrected world for knock-ons and no triggered quirks.
+        let builtin = try await ShadowRunner(subject: BuggyLMS(correctsKnockOns: false, reportsTriggers: false),
+                                             options: options).run(&builtinSource, sink: &sink)
         #expect(builtin.signatures.reduce(0) { $0 + $1.explained } > 0)
         for control in [
             try WorkerSide(role: "control", command: WorkerCommand(command: "\(binary) serve-builtin legacy"), count: 2)

@@ -131,7 +131,7 @@ extension ShadowRunner {
         let known = self.quirks.switchable
         let own = self.quirks.own[index]
         guard own.allSatisfy(known.contains) else { return .unexplained }
-        let quirks = quirksApplying(to: command, op: check.op).union(own)
+        let quirks = checkQuirks(for: command, op: check.op).union(own)
         guard let counterfactual = counterfactual(quirks, check) else { return .unexplained }
         guard let difference = disagreement(counterfactual, input.candidate, input.part, without: quirks) else {
             if isRoot(check) { startCorrectedWorld(check) }
@@ -149,7 +149,7 @@ extension ShadowRunner {
         guard let check, let command = check.command else { return nil }
         let named = Set(tolerances.compactMap { options.comparator.rules.tolerances[$0].quirk })
         guard !named.isEmpty, named.isSubset(of: self.quirks.switchable) else { return nil }
-        let quirks = quirksApplying(to: command, op: check.op).union(named)
+        let quirks = checkQuirks(for: command, op: check.op).union(named)
         guard let counterfactual = counterfactual(quirks, check),
               let difference = disagreement(counterfactual, input.candidate, input.part, without: quirks),
               isRoot(check) else { return nil }
@@ -163,7 +163,7 @@ extension ShadowRunner {
     /// worlds already differ). Returns the counterfactual outcome, its differences from the candidate and the reason.
     func reproduction(_ input: CheckInput, check: CheckState?) -> Reproduction? {
         guard let check, !check.triggered.isEmpty, let command = check.command, isRoot(check) else { return nil }
-        let quirks = quirksApplying(to: command, op: check.op).union(self.quirks.tolerance)
+        let quirks = checkQuirks(for: command, op: check.op)
         let reproduced = Set(check.triggered.filter(quirks.contains))
         guard !reproduced.isEmpty, let counterfactual = counterfactual(quirks, check),
               let entries = counterfactualDifferences(counterfactual, input.candidate, input.part, without: quirks) else { return nil }
@@ -281,11 +281,21 @@ extension ShadowRunner {
         return out
     }
 
+    /// The quirks every check of a command switches off: those of the rules applying to it and those the
+    /// tolerances stand for (quirks combine). One set per command, so that a subject computing the counterfactual
+    /// ahead (a worker's probe) answers every check of it.
+    func checkQuirks(for command: Subject.Command, op: String) -> Set<String> {
+        quirksApplying(to: command, op: op).union(quirks.tolerance)
+    }
+
     /// The quirks the check would switch off for a command, told to the subject ahead (``ShadowSubject/begin(_:times:probes:control:candidate:)``):
-    /// the set of ``quirksApplying(to:)``, or none when the run does no check. A subject that computes the
-    /// counterfactual ahead computes exactly this set; a check asking another set gets no outcome (unexplained).
+    /// ``checkQuirks(for:op:)``, or none when the run does no check or no rule applies to the command. A subject that
+    /// computes the counterfactual ahead computes exactly this set; a check asking another set gets no outcome
+    /// (unexplained).
     func probeQuirks(for command: Subject.Command) -> Set<String> {
-        checksCounterfactuals ? quirksApplying(to: command) : []
+        guard checksCounterfactuals else { return [] }
+        let op = subject.encode(command).op
+        return quirks.byOp[op] == nil ? [] : checkQuirks(for: command, op: op)
     }
 
     /// The control's outcome without `quirks`, computed once per command and set.
