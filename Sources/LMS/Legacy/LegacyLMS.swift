@@ -64,7 +64,7 @@ public struct LegacyLMS: LMSImplementation {
     /// The quirks that can be switched off: every catalogued quirk, and `legacy.float_course_grade` (the course
     /// grade as the mean of binary floats rounded by PHP, which the comparator's grade tolerance stands for).
     public static let switchableQuirks: Set<String> = Set(LegacyQuirk.all.map(\.id)).union([floatCourseGrade])
-    public static let floatCourseGrade = "legacy.float_course_grade"
+    static let floatCourseGrade = "legacy.float_course_grade"
 
     /// Whether the quirk behaves as legacy did (not switched off).
     @inline(__always) func quirk(_ id: String) -> Bool { withoutQuirks.isEmpty || !withoutQuirks.contains(id) }
