@@ -6,10 +6,11 @@ declaration of `Sources/<Target>` gets the access it needs:
 
 - **public**: its name occurs in another target's sources (`Sources/<Other>`, `Tests/<Other>Tests`) or in
   `Benchmarks/` (another package, so only `public` reaches it); or it must stay public for Swift's sake:
-  a member that may witness a protocol requirement (its name is a requirement of a protocol declared in
-  `Sources/` or of a common standard-library / ArgumentParser protocol), an `override`, the enclosing type
-  of a public member, or a type named in the signature (declaration text up to its body, inheritance
-  clause, enum cases) of a public declaration;
+  a member that may witness a protocol requirement (its name, or an initialiser's first label, is a
+  requirement of a protocol declared in `Sources/` or of a common standard-library / ArgumentParser
+  protocol) or an `override` keeps its modifier (without holding its type public); the enclosing type of a
+  public member, a type named in the signature (declaration text up to its body, inheritance clause, enum
+  cases) of a public declaration, and what a public default argument names (`= T(...)`, `= .member`);
 - **package**: only the target's own tests (`Tests/<Target>Tests`) name it, in a file that does not
   `@testable import` the target (files with `@testable` reach internal names);
 - **internal**: nothing outside the target names it.
@@ -17,8 +18,8 @@ declaration of `Sources/<Target>` gets the access it needs:
 The same rules run to a fixpoint for `package` (its enclosing type and signature types need `package`).
 Matching is by name (identifier tokens, whole-line comments left out), so it errs on the side of `public`:
 a name shared by two declarations keeps both. Initialisers are matched through their type: `T(`, `T.init`,
-or `.init(` in a file that names `T`. What the compiler still refuses (a default argument or an
-`@inlinable` body naming a narrowed declaration) shows in `swift build`; fix those by hand.
+or `.init(` in a file that names `T`. What the compiler still refuses (an `@inlinable` body naming a
+narrowed declaration, a default argument the patterns above miss) shows in `swift build`; fix it by hand.
 
 Usage:
     scripts/unused_public.py TARGET...            # list, one `FILE:LINE: kind name -> access` per line

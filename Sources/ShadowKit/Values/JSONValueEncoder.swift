@@ -84,6 +84,8 @@ private final class TreeEncoder: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        // Room for a typical struct's fields at once: growing one by one rehashes several times.
+        if shape != .object { fields.reserveCapacity(8) }
         shape = .object
         return KeyedEncodingContainer(KeyedTreeContainer<Key>(encoder: self))
     }
