@@ -76,19 +76,19 @@ enum EventName {
 
 /// Error codes of rejections. Stable: they are the contract both sides are compared on.
 public enum ErrorCode {
-    public static let notFound = "not_found"
-    public static let duplicateId = "duplicate_id"
+    package static let notFound = "not_found"
+    static let duplicateId = "duplicate_id"
     public static let invalidTransition = "invalid_transition"
     public static let courseHasNoLessons = "course_has_no_lessons"
-    public static let courseNotOpen = "course_not_open"
-    public static let courseFull = "course_full"
-    public static let alreadyEnrolled = "already_enrolled"
-    public static let notEnrolled = "not_enrolled"
-    public static let maxAttemptsReached = "max_attempts_reached"
-    public static let attemptExpired = "attempt_expired"
+    package static let courseNotOpen = "course_not_open"
+    package static let courseFull = "course_full"
+    package static let alreadyEnrolled = "already_enrolled"
+    package static let notEnrolled = "not_enrolled"
+    package static let maxAttemptsReached = "max_attempts_reached"
+    package static let attemptExpired = "attempt_expired"
     public static let quizHasNoQuestions = "quiz_has_no_questions"
-    public static let courseHasNoQuizzes = "course_has_no_quizzes"
-    public static let invalidInput = "invalid_input"
+    package static let courseHasNoQuizzes = "course_has_no_quizzes"
+    package static let invalidInput = "invalid_input"
     /// Legacy's own wording for grading an attempt that was not submitted (quirk `legacy.grade_error_code`).
     public static let notSubmitted = "not_submitted"
 }

@@ -4,6 +4,11 @@ import Foundation
 ///
 /// Rejections are ordinary outcomes with a stable `errorCode`; a thrown ``ImplementationFault`` is not an
 /// outcome but a crash of that side (an HTTP 500 in the original app).
+///
+/// The `Codable` conformances of these types are their JSON trees (stored, reported, compared, and what the
+/// PHP worker sends): a new field is written here once for them. It also goes into ``Behaviour`` or
+/// ``SideEffects`` (what it is compared as) and into LMSShadow's typed diff `OutcomeDiff`; `OutcomeDiffTests`
+/// fail until it does.
 public struct Outcome: Sendable, Equatable, Codable {
     /// Whether the command was carried out.
     public enum Status: String, Sendable, Codable { case accepted, rejected }
@@ -182,7 +187,7 @@ public struct EntitySnapshot: Sendable, Equatable, Codable {
 /// A crash of one side while applying a command (what would be an HTTP 500), as opposed to a rejection.
 public struct ImplementationFault: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -196,7 +201,7 @@ public protocol LMSImplementation: Sendable {
 
 /// A deterministic source of generated ids (job ids), injected so both sides and every run agree.
 public struct IDSource: Sendable, Equatable {
-    public private(set) var nextValue: Int
+    package private(set) var nextValue: Int
     public init(startingAt first: Int = 1) { nextValue = first }
     public mutating func next() -> Int {
         defer { nextValue += 1 }

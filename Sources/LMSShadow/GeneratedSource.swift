@@ -8,7 +8,7 @@ public struct GeneratedSource: ScenarioSource {
 
     /// Scenario `i` starts at this time plus `i × spacing`, so a corpus covers a day or so of scenario time.
     public static let epoch = Timestamp.parse("2026-01-05T09:00:00Z") ?? 0
-    public static let spacing = 30.0
+    static let spacing = 30.0
 
     let generator: TrafficGenerator
     let count: Int

@@ -243,7 +243,7 @@ public enum LMSCommandCodec {
     }
 
     /// The fields each op takes (besides the envelope), as documented in the README.
-    public static func fieldNames(of op: LMSOperation) -> [String] {
+    static func fieldNames(of op: LMSOperation) -> [String] {
         switch op {
         case .courseCreate: ["courseId", "title", "instructorId", "capacity", "certificateTemplate"]
         case .courseAddLesson: ["courseId", "lessonId", "title"]

@@ -83,6 +83,70 @@ import Testing
         #expect(wrong.isEmpty, "rules \(name): \(wrong.count) pairs differ, first: \(wrong.first ?? "")")
     }
 
+    /// The random outcomes below set every field of every outcome type, and the derived trees have exactly
+    /// those fields: the key paths of the types (by reflection, whatever the coding keys) equal the key paths
+    /// of the trees. A field added to a type and not to `RandomOutcomes` fails here.
+    @Test func randomOutcomesSetEveryFieldAndTreesHaveExactlyThoseFields() {
+        let subject = LMSSubject()
+        var random = RandomOutcomes(seed: 7)
+        var typed = FieldPaths()
+        var trees = FieldPaths()
+        for _ in 0..<2_000 {
+            let outcome = random.outcome()
+            typed.add(reflecting: outcome.behaviour)
+            typed.add(reflecting: outcome.sideEffects)
+            trees.add(tree: subject.behaviourTree(outcome))
+            trees.add(tree: subject.sideEffectsTree(outcome))
+        }
+        let typesOnly = typed.all.subtracting(trees.all).sorted()
+        let treesOnly = trees.all.subtracting(typed.all).sorted()
+        #expect(typesOnly.isEmpty && treesOnly.isEmpty, "in the types only: \(typesOnly); in the trees only: \(treesOnly)")
+        #expect(typed.all.contains("snapshot[*].progressPercent") && typed.all.contains("events[*].payload.quizId"))
+        // Each outcome field is compared as behaviour or as side effects, except the free-text message.
+        let outcomeFields = Set(Mirror(reflecting: Outcome(status: .accepted)).children.compactMap(\.label))
+        let compared = Set(Mirror(reflecting: Outcome(status: .accepted).behaviour).children.compactMap(\.label))
+            .union(Mirror(reflecting: Outcome(status: .accepted).sideEffects).children.compactMap(\.label))
+        #expect(outcomeFields == compared.union(["message"]))
+    }
+
+    /// The typed diff reports a difference in every leaf field: with `typedDiffEqualsTreeDiffOnRandomOutcomes`
+    /// this makes a field left out of the typed walk fail a test (its entries would be missing there).
+    @Test func typedDiffReportsEveryLeafField() {
+        let subject = LMSSubject()
+        let comparator = OutcomeComparator()
+        var random = RandomOutcomes(seed: 8)
+        var trees = FieldPaths()
+        var reported = Set<String>()
+        for _ in 0..<3_000 {
+            let a = random.outcome()
+            let b = random.chance(0.5) ? random.outcome() : random.mutated(a)
+            trees.add(tree: subject.behaviourTree(a))
+            trees.add(tree: subject.sideEffectsTree(a))
+            var behaviour = DiffBuilder(comparator: comparator)
+            subject.diffBehaviour(a, b, into: &behaviour)
+            var sideEffects = DiffBuilder(comparator: comparator)
+            subject.diffSideEffects(a, b, into: &sideEffects)
+            for entry in behaviour.entries + sideEffects.entries { reported.insert(FieldPaths.wildcard(entry.path)) }
+        }
+        #expect(!trees.leaves.isEmpty)
+        #expect(trees.leaves.subtracting(reported).isEmpty, "never reported: \(trees.leaves.subtracting(reported).sorted())")
+    }
+
+    /// The runner asks `behavioursEqual`/`sideEffectsEqual` before any diff: they must be the parts' equality.
+    @Test func quickEqualityIsThePartsEquality() {
+        let subject = LMSSubject()
+        var random = RandomOutcomes(seed: 9)
+        var differing = 0
+        for _ in 0..<3_000 {
+            let a = random.outcome()
+            let b = random.chance(0.5) ? random.outcome() : random.mutated(a)
+            #expect(subject.behavioursEqual(a, b) == (a.behaviour == b.behaviour))
+            #expect(subject.sideEffectsEqual(a, b) == (a.sideEffects == b.sideEffects))
+            if a.behaviour != b.behaviour { differing += 1 }
+        }
+        #expect(differing > 1_000)
+    }
+
     @Test func aValuePresentOnOneSideIsOneEntryHoldingTheWholeObject() {
         let comparator = OutcomeComparator()
         let a = Outcome(status: .accepted)
@@ -169,5 +233,52 @@ private struct RandomOutcomes {
             }
         }
         return copy
+    }
+}
+
+/// Key paths (`snapshot[*].score`) of typed values, by reflection, and of trees; `leaves` are those of trees
+/// holding a scalar.
+private struct FieldPaths {
+    var all = Set<String>()
+    var leaves = Set<String>()
+
+    /// `$.snapshot[3].score` → `snapshot[*].score`.
+    static func wildcard(_ path: String) -> String {
+        String(path.dropFirst(path.hasPrefix("$.") ? 2 : 1))
+            .replacingOccurrences(of: #"\[[0-9]+\]"#, with: "[*]", options: .regularExpression)
+    }
+
+    mutating func add(reflecting value: Any, prefix: String = "") {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .struct, .class:
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                let path = prefix.isEmpty ? label : prefix + "." + label
+                all.insert(path)
+                add(reflecting: child.value, prefix: path)
+            }
+        case .optional:
+            if let wrapped = mirror.children.first { add(reflecting: wrapped.value, prefix: prefix) }
+        case .collection:
+            for child in mirror.children { add(reflecting: child.value, prefix: prefix + "[*]") }
+        default:
+            break
+        }
+    }
+
+    mutating func add(tree: JSONValue, prefix: String = "") {
+        switch tree {
+        case .object(let fields):
+            for (key, value) in fields {
+                let path = prefix.isEmpty ? key : prefix + "." + key
+                all.insert(path)
+                add(tree: value, prefix: path)
+            }
+        case .array(let values):
+            for value in values { add(tree: value, prefix: prefix + "[*]") }
+        default:
+            leaves.insert(prefix)
+        }
     }
 }

@@ -5,9 +5,10 @@ import ShadowKit
 import ShadowTestSupport
 import Testing
 
-/// The LMS subject builds outcome trees by hand for speed; they must be exactly what encoding gives.
+/// The LMS subject's outcome trees derive from the outcome types (`JSONValueEncoder`); they must be exactly what
+/// `JSONEncoder`'s text gives, the shape stored outcomes, reports and the PHP worker use.
 @Suite struct OutcomeTreeTests {
-    @Test func handBuiltTreesEqualEncodedOnes() throws {
+    @Test func derivedTreesEqualEncodedOnes() throws {
         let subject = LMSSubject()
         var source = GeneratedSource(seed: 11, count: 150, profile: TrafficProfile(edgeCaseShare: 0.6))
         var checked = 0

@@ -174,7 +174,8 @@ import Testing
         #expect(error == .unparsableTarget(file: "success-criteria.md", line: 11, target: "fast-ish", metric: .responseTime))
         #expect(error.description == """
             success-criteria.md:11: cannot parse target "fast-ish" for "Response time"; \
-            expected forms like "< 0.1%", "80%+", "No regression", "< 1/hour", "0"
+            expected forms like "< 0.1%", "80%+", "No regression", "< 1/hour", \
+            "< 1/hour at 50,000 commands/hour", "0"
             """)
     }
 

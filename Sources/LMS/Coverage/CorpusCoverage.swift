@@ -5,7 +5,7 @@ import Foundation
 public enum CoverageMachine: String, CaseIterable, Sendable, Codable {
     case course, enrollment, attempt
 
-    public var states: [String] {
+    var states: [String] {
         switch self {
         case .course: CourseStatus.allCases.map(\.rawValue)
         case .enrollment: EnrollmentStatus.allCases.map(\.rawValue)
@@ -41,7 +41,7 @@ public enum CoverageMachine: String, CaseIterable, Sendable, Codable {
     }
 
     /// States the legacy implementation never has (it has no time limit, so no expired attempt).
-    public var legacyMissingStates: Set<String> { self == .attempt ? [AttemptStatus.expired.rawValue] : [] }
+    var legacyMissingStates: Set<String> { self == .attempt ? [AttemptStatus.expired.rawValue] : [] }
 }
 
 /// One move of one machine.
@@ -70,7 +70,7 @@ public struct TransitionPair: Hashable, Sendable, Codable, Comparable {
 public struct TransitionCounts: Sendable, Equatable, Codable {
     public var carriedOut: Int
     public var refused: Int
-    public var attempted: Int { carriedOut + refused }
+    var attempted: Int { carriedOut + refused }
 
     public init(carriedOut: Int = 0, refused: Int = 0) {
         self.carriedOut = carriedOut
@@ -108,27 +108,27 @@ public enum BoundaryPoint: String, CaseIterable, Sendable, Codable {
 }
 
 /// The last seat / one past capacity, by how the seat came free and what took it.
-public enum SeatPath: String, CaseIterable, Sendable, Codable {
+enum SeatPath: String, CaseIterable, Sendable, Codable {
     case firstFill = "first fill", afterCancel = "freed by cancel", afterExpiry = "freed by expiry"
     case afterCompletion = "freed by completion"
 }
 
-public struct SeatCounts: Sendable, Equatable, Codable {
-    public var lastSeatByEnroll = 0
-    public var lastSeatByReactivation = 0
-    public var pastCapacityByEnroll = 0
-    public var pastCapacityByReactivation = 0
+struct SeatCounts: Sendable, Equatable, Codable {
+    var lastSeatByEnroll = 0
+    var lastSeatByReactivation = 0
+    var pastCapacityByEnroll = 0
+    var pastCapacityByReactivation = 0
 }
 
 /// The attempts a learner used before the last allowed one / the one too many, by how they ended.
-public enum AttemptPath: String, CaseIterable, Sendable, Codable {
+enum AttemptPath: String, CaseIterable, Sendable, Codable {
     case allGraded = "all graded", withAbandoned = "one abandoned", withExpired = "one expired"
     case withUngraded = "one not graded"
 }
 
-public struct AttemptLimitCounts: Sendable, Equatable, Codable {
-    public var lastAllowed = 0
-    public var oneMore = 0
+struct AttemptLimitCounts: Sendable, Equatable, Codable {
+    var lastAllowed = 0
+    var oneMore = 0
 }
 
 /// Transition coverage of both sides and boundary counts of a corpus: every command is applied to a legacy
@@ -139,8 +139,8 @@ public struct CorpusCoverage: Sendable {
     public var legacy: [TransitionPair: TransitionCounts] = [:]
     public var modern: [TransitionPair: TransitionCounts] = [:]
     public var boundaries: [BoundaryPoint: Int] = [:]
-    public var seats: [SeatPath: SeatCounts] = [:]
-    public var attemptLimits: [AttemptPath: AttemptLimitCounts] = [:]
+    var seats: [SeatPath: SeatCounts] = [:]
+    var attemptLimits: [AttemptPath: AttemptLimitCounts] = [:]
 
     public init() {}
 
@@ -390,13 +390,13 @@ public struct CorpusCoverage: Sendable {
         public struct Move: Sendable, Codable, Equatable {
             public var machine: String, from: String, to: String
             public var allowed: Bool, reachable: Bool
-            public var legacyCarriedOut: Int, legacyRefused: Int, modernCarriedOut: Int, modernRefused: Int
+            var legacyCarriedOut: Int, legacyRefused: Int, modernCarriedOut: Int, modernRefused: Int
         }
         public struct Count: Sendable, Codable, Equatable { public var name: String, count: Int }
         public struct Seats: Sendable, Codable, Equatable {
             public var path: String
-            public var lastSeatByEnroll: Int, lastSeatByReactivation: Int
-            public var pastCapacityByEnroll: Int, pastCapacityByReactivation: Int
+            var lastSeatByEnroll: Int, lastSeatByReactivation: Int
+            var pastCapacityByEnroll: Int, pastCapacityByReactivation: Int
         }
         public struct Attempts: Sendable, Codable, Equatable { public var path: String, lastAllowed: Int, oneMore: Int }
         public var scenarios: Int, commands: Int

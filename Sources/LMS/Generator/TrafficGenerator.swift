@@ -102,17 +102,17 @@ public struct TrafficProfile: Sendable, Equatable {
     /// Share of scenarios that contain edge cases (0...1). Default 0.15.
     public var edgeCaseShare: Double
     /// Learners per scenario (1...5000). Default 3...12. Edge cases may add a few learners of their own.
-    public var usersPerScenario: ClosedRange<Int>
+    package var usersPerScenario: ClosedRange<Int>
     /// Courses the instructor creates per scenario (1...50). Default 1...3.
-    public var coursesPerScenario: ClosedRange<Int>
+    package var coursesPerScenario: ClosedRange<Int>
     /// Lessons per course (1...90). Default 2...6.
-    public var lessonsPerCourse: ClosedRange<Int>
+    package var lessonsPerCourse: ClosedRange<Int>
     /// Quizzes per course (0...8). Default 0...2.
-    public var quizzesPerCourse: ClosedRange<Int>
+    package var quizzesPerCourse: ClosedRange<Int>
     /// How many distinct edge cases a scenario with edge cases gets. Default 2...4.
-    public var edgeCasesPerScenario: ClosedRange<Int>
+    package var edgeCasesPerScenario: ClosedRange<Int>
     /// Share of *all* scenarios that get a zero-weight quiz (only scenarios with edge cases can). Default 0.002.
-    public var zeroWeightQuizShare: Double
+    package var zeroWeightQuizShare: Double
     /// Share of the scenarios with edge cases that also get 2–4 boundary cases (``EdgeCase/boundaryCases``):
     /// thresholds hit exactly and one step either side, every state-machine transition walked. Default 0.5.
     public var boundaryShare: Double

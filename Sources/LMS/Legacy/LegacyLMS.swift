@@ -64,7 +64,7 @@ public struct LegacyLMS: LMSImplementation {
     /// The quirks that can be switched off: every catalogued quirk, and `legacy.float_course_grade` (the course
     /// grade as the mean of binary floats rounded by PHP, which the comparator's grade tolerance stands for).
     public static let switchableQuirks: Set<String> = Set(LegacyQuirk.all.map(\.id)).union([floatCourseGrade])
-    public static let floatCourseGrade = "legacy.float_course_grade"
+    static let floatCourseGrade = "legacy.float_course_grade"
 
     /// The quirks whose trigger occurred during the last ``apply(_:now:)`` and that behaved as legacy did: each
     /// call site consults its quirk only where the quirk's behaviour makes a difference to the decision at hand.

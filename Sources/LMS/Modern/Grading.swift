@@ -7,7 +7,7 @@ public enum FixedPointScore {
     static func millis(_ x: Double) -> Int { Int((x * 1000).rounded()) }
 
     /// The score in hundredths of a percent, or `nil` when the questions weigh nothing.
-    public static func hundredths(weights: [Double], answers: [Double]) -> Int? {
+    package static func hundredths(weights: [Double], answers: [Double]) -> Int? {
         var earned = 0
         var total = 0
         for (index, weight) in weights.enumerated() {
@@ -21,7 +21,7 @@ public enum FixedPointScore {
     }
 
     /// Pass mark in hundredths (80 → 8000).
-    public static func hundredths(percent: Double) -> Int { Int((percent * 100).rounded()) }
+    package static func hundredths(percent: Double) -> Int { Int((percent * 100).rounded()) }
 
     static func divideRoundingHalfUp(_ numerator: Int, by denominator: Int) -> Int {
         (2 * numerator + denominator) / (2 * denominator)
@@ -37,19 +37,19 @@ public protocol GradingStrategy: Sendable {
 }
 
 /// Best attempt counts.
-public struct HighestAttemptStrategy: GradingStrategy {
+package struct HighestAttemptStrategy: GradingStrategy {
     public init() {}
     public func grade(_ scores: [Int]) -> Int? { scores.max() }
 }
 
 /// Most recently started graded attempt counts.
-public struct LatestAttemptStrategy: GradingStrategy {
+package struct LatestAttemptStrategy: GradingStrategy {
     public init() {}
     public func grade(_ scores: [Int]) -> Int? { scores.last }
 }
 
 /// Mean of all graded attempts, rounded half up to a hundredth.
-public struct AverageAttemptStrategy: GradingStrategy {
+package struct AverageAttemptStrategy: GradingStrategy {
     public init() {}
     public func grade(_ scores: [Int]) -> Int? {
         guard !scores.isEmpty else { return nil }
@@ -58,7 +58,7 @@ public struct AverageAttemptStrategy: GradingStrategy {
 }
 
 /// Only the first graded attempt counts.
-public struct FirstAttemptStrategy: GradingStrategy {
+package struct FirstAttemptStrategy: GradingStrategy {
     public init() {}
     public func grade(_ scores: [Int]) -> Int? { scores.first }
 }

@@ -8,12 +8,12 @@ public struct StateMachine<State: MachineState>: Sendable {
     public let entity: String
     public let allowed: [State: Set<State>]
 
-    public init(entity: String, allowed: [State: Set<State>]) {
+    init(entity: String, allowed: [State: Set<State>]) {
         self.entity = entity
         self.allowed = allowed
     }
 
-    public func canMove(from: State, to: State) -> Bool { allowed[from]?.contains(to) ?? false }
+    package func canMove(from: State, to: State) -> Bool { allowed[from]?.contains(to) ?? false }
 
     /// The transition record, or the refusal naming both states.
     public func move(_ id: String, from: State, to: State) -> Result<StateTransition, TransitionRefused> {

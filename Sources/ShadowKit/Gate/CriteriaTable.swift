@@ -155,7 +155,8 @@ public enum CriteriaTableError: InputError, Equatable {
             return "unknown metric \"\(metric)\" (known: \(known))"
         case .unparsableTarget(_, _, let target, let metric):
             return "cannot parse target \"\(target)\" for \"\(metric.rawValue)\"; expected forms like "
-                + "\"< 0.1%\", \"80%+\", \"No regression\", \"< 1/hour\", \"0\""
+                + "\"< 0.1%\", \"80%+\", \"No regression\", \"< 1/hour\", "
+                + "\"< 1/hour at 50,000 commands/hour\", \"0\""
         case .targetDoesNotFit(_, _, let target, let metric):
             return "target \"\(target)\" does not apply to \"\(metric.rawValue)\"; "
                 + "rates take \"< 0.1%\", failed jobs \"< 1/hour\", response time \"No regression\", "

@@ -7,7 +7,7 @@ public enum MarkdownReport {
     /// Unexpected signatures listed.
     public static let topSignatures = 5
     /// New signatures listed with their replay command.
-    public static let newListed = 5
+    static let newListed = 5
 
     public static func render(_ model: ReportModel) -> String {
         let run = model.run

@@ -17,7 +17,7 @@ public struct RedactionConfig: Sendable, Equatable {
         public var field: String
         public var pattern: String
 
-        public init(field: String, pattern: String) {
+        init(field: String, pattern: String) {
             self.field = field
             self.pattern = pattern
         }
@@ -67,7 +67,7 @@ public struct RedactionConfig: Sendable, Equatable {
     }
 
     /// `userId` → `user`, `course_id` → `course`, `title` → `title`.
-    public static func placeholderPrefix(for field: String) -> String {
+    static func placeholderPrefix(for field: String) -> String {
         for suffix in ["Id", "_id", "ID", "Ids", "_ids"] where field.hasSuffix(suffix) && field.count > suffix.count {
             return String(field.dropLast(suffix.count))
         }
@@ -93,7 +93,7 @@ public struct Redactor: Sendable {
     /// Field → value text → placeholder.
     private var assigned: [String: [String: String]] = [:]
 
-    public init(_ config: RedactionConfig) {
+    init(_ config: RedactionConfig) {
         self.config = config
         sensitive = Set(config.sensitive)
         patterns = config.embedded.compactMap { entry in
@@ -102,7 +102,7 @@ public struct Redactor: Sendable {
     }
 
     /// Distinct values replaced, per field.
-    public var replacedCounts: [String: Int] { assigned.mapValues(\.count) }
+    var replacedCounts: [String: Int] { assigned.mapValues(\.count) }
 
     /// The placeholder of `value` as a value of `field`, assigning the next number on first sight.
     public mutating func placeholder(field: String, value: String) -> String {
@@ -114,7 +114,7 @@ public struct Redactor: Sendable {
 
     /// A JSON tree with sensitive values replaced; `field` is the key the value sits under, if any.
     /// Object keys are visited in sorted order, the order every renderer prints them in.
-    public mutating func redact(_ value: JSONValue, field: String? = nil) -> JSONValue {
+    mutating func redact(_ value: JSONValue, field: String? = nil) -> JSONValue {
         switch value {
         case .object(let object):
             var out: [String: JSONValue] = [:]
@@ -138,12 +138,12 @@ public struct Redactor: Sendable {
     }
 
     /// A value found at `path` (`$.events[0].payload.userId`): redacted as a value of the path's last key.
-    public mutating func redact(_ value: JSONValue, atPath path: String) -> JSONValue {
+    mutating func redact(_ value: JSONValue, atPath path: String) -> JSONValue {
         redact(value, field: Self.lastKey(of: path))
     }
 
     /// Free text with every embedded pattern's captured value replaced.
-    public mutating func redactText(_ text: String) -> String {
+    mutating func redactText(_ text: String) -> String {
         guard !patterns.isEmpty else { return text }
         var result = text
         for (field, regex) in patterns {

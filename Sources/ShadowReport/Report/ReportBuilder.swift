@@ -36,7 +36,7 @@ public struct ReportOptions: Sendable {
     /// Examples shown per signature (the counts are always exact); at most what the run kept.
     public var examplesPerSignature: Int
     /// Scenario lines shown with each example, the diverging command included.
-    public var contextLines: Int
+    var contextLines: Int
     /// Complete runs on the trend chart.
     public var trendRuns: Int
     public var redaction: RedactionConfig
@@ -46,7 +46,7 @@ public struct ReportOptions: Sendable {
     /// The run "new" signatures are measured against; default: the previous complete run.
     public var baselineRunId: Int64?
     /// Seconds since 1970 printed as the report's time (fixed in tests).
-    public var generatedAt: Double
+    var generatedAt: Double
     /// The database as the header shows it; default: the store's path.
     public var databaseLabel: String?
     /// Where the HTML report will be, for the Markdown summary.
@@ -57,7 +57,7 @@ public struct ReportOptions: Sendable {
     /// Finds the commands before each example; nil shows no commands.
     public var contexts: (any ScenarioContextProvider)?
     /// The executable named in replay commands.
-    public var toolName: String
+    var toolName: String
     /// The shrinker seam: a minimal reproduction per signature, when one is available.
     public var reproduce: (@Sendable (ReproductionRequest) -> ReportReproduction?)?
 

@@ -6,30 +6,30 @@ import ShadowKit
 public struct ReportModel: Sendable, Codable, Equatable {
     /// Version of the `summary.json` layout; bumped when a field changes meaning (2: criteria carry numbers,
     /// `upperBound` a number and `upperBoundText` its display; `docs/schema/summary.schema.json`).
-    public var schemaVersion = 2
+    var schemaVersion = 2
     /// When the report was written (RFC 3339, UTC).
-    public var generatedAt: String
+    var generatedAt: String
     public var run: ReportRunHeader
     /// The gate verdict over all features; nil when no criteria table was given (not gated).
     public var verdict: Verdict?
-    public var verdictReason: String
+    var verdictReason: String
     /// The criteria table the gate used, if any.
-    public var criteriaFile: String?
+    var criteriaFile: String?
     public var features: [ReportFeature]
     /// Every signature of the run, most frequent first.
     public var signatures: [ReportSignature]
     /// Divergences of the run (accepted and unexpected): the denominator of each signature's share.
-    public var totalDivergences: Int
+    var totalDivergences: Int
     /// Knock-on divergences (downstream of an earlier divergence of their scenario), shown under their roots.
-    public var downstreamDivergences = 0
+    var downstreamDivergences = 0
     /// The complete run "new" is measured against; nil when there is none (then nothing is marked new).
     public var baselineRunId: Int64?
     public var latency: [ReportLatency]
     /// The last complete runs up to this one, oldest first.
     public var trend: [TrendRow]
-    public var expiredRules: [ReportExpiredRule]
+    var expiredRules: [ReportExpiredRule]
     /// The mismatch-rate target of the criteria table (drawn on the trend), if it has one.
-    public var mismatchRateTarget: Double?
+    var mismatchRateTarget: Double?
     public var redaction: ReportRedactionSummary
     public var examplesPerSignature: Int
     /// Where the HTML report is (a path or URL), for the Markdown summary.
@@ -37,7 +37,7 @@ public struct ReportModel: Sendable, Codable, Equatable {
 
     /// Unexpected signatures absent from the baseline run: what `--fail-on-new` fails on.
     public var newUnexpectedSignatures: [ReportSignature] { signatures.filter { $0.isNew && $0.isUnexpected } }
-    public var unexpectedSignatures: [ReportSignature] { signatures.filter(\.isUnexpected) }
+    var unexpectedSignatures: [ReportSignature] { signatures.filter(\.isUnexpected) }
 }
 
 /// The run as the header of a report shows it (inputs and scenario ids redacted by the embedded patterns).
@@ -71,7 +71,7 @@ public struct ReportFeature: Sendable, Codable, Equatable {
     public var name: String
     public var counts: FeatureCounts
     public var mismatchRate: Double?
-    public var mismatchUpperBound: Double?
+    var mismatchUpperBound: Double?
     /// Nil when the report has no gate decision for this feature.
     public var verdict: Verdict?
     /// The criteria table of this feature with Measured filled.
@@ -98,7 +98,7 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public var explained = 0
     public var unexplained = 0
     /// Absent from the baseline run.
-    public var isNew: Bool
+    var isNew: Bool
     public var first: ReportOccurrence
     public var last: ReportOccurrence
     /// Later divergences of the same scenarios on the entities this signature's divergences touched
@@ -108,9 +108,9 @@ public struct ReportSignature: Sendable, Codable, Equatable {
     public var knockOns: [ReportKnockOn] = []
     public var examples: [ReportExample]
     /// A shrunk scenario that still shows this signature, when a shrinker provided one.
-    public var minimalReproduction: ReportReproduction?
+    var minimalReproduction: ReportReproduction?
 
-    public var isUnexpected: Bool { acceptedRule == nil }
+    var isUnexpected: Bool { acceptedRule == nil }
 }
 
 /// Knock-on divergences of one shape that followed from one root signature.
@@ -144,7 +144,7 @@ public struct ReportExample: Sendable, Codable, Equatable {
     /// The scenario's commands up to and including the diverging one (the last line), when the input could be read.
     public var context: [JSONValue]
     /// Commands of the scenario before `context` that are not shown.
-    public var contextOmitted: Int
+    var contextOmitted: Int
     /// The differing paths.
     public var paths: [String]
     public var diff: [ReportDiffEntry]
@@ -198,13 +198,13 @@ public struct ReportLatency: Sendable, Codable, Equatable {
 /// An accepted rule past its expiry that would still have matched.
 public struct ReportExpiredRule: Sendable, Codable, Equatable {
     public var rule: String
-    public var wouldMatch: Int
+    var wouldMatch: Int
 }
 
 /// Which fields were redacted and how many distinct values each replaced.
 public struct ReportRedactionSummary: Sendable, Codable, Equatable {
     public var fields: [String]
-    public var configFile: String?
+    var configFile: String?
     /// Field → distinct values replaced.
     public var replaced: [String: Int]
 }

@@ -33,7 +33,7 @@ public enum ReportText {
 
     /// An inline Markdown code span holding `text` verbatim (nothing inside a code span is markup), one line,
     /// with pipes escaped so it can sit in a table cell.
-    public static func markdownCode(_ text: String) -> String {
+    static func markdownCode(_ text: String) -> String {
         let oneLine = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         var longest = 0
         var run = 0

@@ -10,7 +10,7 @@ public struct ScenarioContextRequest: Sendable, Hashable {
     /// Line of the diverging command in `file` (0 when the input is not a file).
     public var line: Int
 
-    public init(file: String, scenario: String, seq: Int, line: Int) {
+    init(file: String, scenario: String, seq: Int, line: Int) {
         self.file = file
         self.scenario = scenario
         self.seq = seq

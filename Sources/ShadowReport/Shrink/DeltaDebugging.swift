@@ -6,7 +6,7 @@ import ShadowKit
 /// The functions are pure: they know nothing about scenarios, only a list and a test that says whether a
 /// sub-list still shows the property of interest (a failure, a divergence). Kept elements stay in their
 /// original relative order, so properties that depend on order survive.
-public enum DeltaDebugging {
+package enum DeltaDebugging {
     /// The result of a minimisation.
     public struct Outcome<Element>: Sendable where Element: Sendable {
         /// The smallest sub-list found that still has the property, in the original order.
@@ -25,7 +25,7 @@ public enum DeltaDebugging {
     /// - Parameters:
     ///   - maxTests: stop after this many test runs; the result still has the property but may not be 1-minimal.
     ///   - test: `true` when a sub-list still has the property. It must be deterministic.
-    public static func minimize<Element: Sendable>(_ items: [Element], maxTests: Int = .max,
+    package static func minimize<Element: Sendable>(_ items: [Element], maxTests: Int = .max,
                                                    _ test: ([Element]) -> Bool) -> Outcome<Element> {
         var tests = 0
         let indices = minimizeIndices(count: items.count, shouldStop: { tests >= maxTests }) { subset in

@@ -24,7 +24,7 @@ public struct RegressionMetadata: Codable, Sendable, Equatable {
     public var predicateCalls: Int
     public var oneMinimal: Bool
 
-    public init<Command>(_ result: ShrinkResult<Command>, date: Date) {
+    init<Command>(_ result: ShrinkResult<Command>, date: Date) {
         signature = result.target.id
         signatureText = result.target.text
         feature = result.divergence.feature

@@ -47,7 +47,7 @@ public struct ScenarioShrinker<Subject: ShadowSubject>: Sendable {
 
     /// The divergence shrunk when no signature is given: the first unexpected root, else the first root (a
     /// knock-on is not a problem of its own: cutting its root away would change its signature), else the first.
-    public static func defaultTarget(in divergences: [Divergence]) -> Divergence? {
+    static func defaultTarget(in divergences: [Divergence]) -> Divergence? {
         divergences.first { $0.acceptedRule == nil && $0.root == nil } ?? divergences.first { $0.root == nil }
             ?? divergences.first
     }

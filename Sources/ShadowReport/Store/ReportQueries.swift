@@ -47,9 +47,9 @@ public struct DivergenceRow: Sendable, Equatable {
     public var candidateOutcome: String
     public var acceptedRule: String?
     /// For a knock-on: the scenario, seq and signature of the divergence it follows from.
-    public var rootScenario: String? = nil
-    public var rootSeq: Int? = nil
-    public var rootSignature: String? = nil
+    var rootScenario: String? = nil
+    var rootSeq: Int? = nil
+    var rootSignature: String? = nil
     /// Why a rule's match is unexpected after all (the counterfactual check), or `nil`.
     public var note: String? = nil
 }
@@ -59,7 +59,7 @@ public struct TrendCounts: Sendable, Equatable, Codable {
     public var comparisons: Int
     public var mismatches: Int
 
-    public init(comparisons: Int, mismatches: Int) {
+    init(comparisons: Int, mismatches: Int) {
         self.comparisons = comparisons
         self.mismatches = mismatches
     }
@@ -78,7 +78,7 @@ public struct TrendRow: Sendable, Equatable, Codable {
 /// Read-only queries the report needs; none of them writes.
 extension Store {
     /// The signatures of a run, most frequent first (ties by id, so the order is stable).
-    public func signatureRows(runId: Int64) throws(StoreError) -> [SignatureRow] {
+    func signatureRows(runId: Int64) throws(StoreError) -> [SignatureRow] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM signatures WHERE run_id = ? ORDER BY count DESC, signature",
                              arguments: [runId]).map { row in
@@ -96,7 +96,7 @@ extension Store {
     }
 
     /// The first `limit` kept divergences of each signature, in input order (ordinal, then seq).
-    public func divergenceExamples(runId: Int64, signatures: [String], limit: Int) throws(StoreError)
+    func divergenceExamples(runId: Int64, signatures: [String], limit: Int) throws(StoreError)
         -> [String: [DivergenceRow]] {
         guard limit > 0, !signatures.isEmpty else { return [:] }
         return try read { db in
@@ -120,7 +120,7 @@ extension Store {
     }
 
     /// The newest complete run older than `runId`: the baseline "new" signatures are measured against.
-    public func previousCompleteRunId(before runId: Int64) throws(StoreError) -> Int64? {
+    func previousCompleteRunId(before runId: Int64) throws(StoreError) -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE status = 'complete' AND id < ? ORDER BY id DESC LIMIT 1",
                                arguments: [runId])
@@ -128,7 +128,7 @@ extension Store {
     }
 
     /// The signature ids a run recorded (root signatures: knock-ons are not problems of their own).
-    public func signatureIds(runId: Int64) throws(StoreError) -> Set<String> {
+    func signatureIds(runId: Int64) throws(StoreError) -> Set<String> {
         try read { db in
             Set(try String.fetchAll(db, sql: "SELECT signature FROM signatures WHERE run_id = ? AND downstream_of IS NULL", arguments: [runId]))
         }

@@ -79,7 +79,7 @@ public struct DotEnvLine: Sendable, Equatable {
     public var content: String
     public var terminator: String
 
-    public init(content: String, terminator: String) {
+    init(content: String, terminator: String) {
         self.content = content
         self.terminator = terminator
     }
@@ -95,9 +95,9 @@ public struct DotEnvEntry: Sendable, Equatable {
     /// 1-based number of the first physical line of the entry.
     public let line: Int
     /// Physical lines the entry spans (more than one only for a multi-line double-quoted value).
-    public let lineCount: Int
+    let lineCount: Int
     /// Whether the line started with `export `.
-    public let isExported: Bool
+    let isExported: Bool
     /// Where the value text sits in the (single) physical line, for in-place replacement.
     let valueSpan: ValueSpan?
     /// Whether `${VAR}` references were resolved into ``value``: such a line is rewritten even when
@@ -116,12 +116,12 @@ public struct DotEnvEntry: Sendable, Equatable {
 public struct DotEnvChange: Sendable, Equatable, Codable {
     public let key: String
     /// The value before the edit (`nil` if the key was absent or unset).
-    public let oldValue: String?
+    let oldValue: String?
     public let newValue: String
     /// 1-based line of the key in the edited file.
     public let line: Int
     /// 1-based lines (in the original file) of earlier duplicates of the key that were removed.
-    public let removedDuplicateLines: [Int]
+    let removedDuplicateLines: [Int]
 }
 
 /// A parsed Laravel `.env` file that remembers its exact original text, so that editing a few keys
@@ -180,7 +180,7 @@ public struct DotEnvFile: Sendable, Equatable {
     public subscript(key: String) -> String? { values[key] }
 
     /// The entry that decides `key`'s value: its last assignment in the file.
-    public func lastEntry(for key: String) -> DotEnvEntry? {
+    func lastEntry(for key: String) -> DotEnvEntry? {
         entries.last { $0.key == key }
     }
 
@@ -274,7 +274,7 @@ public struct DotEnvFile: Sendable, Equatable {
     /// The result is parsed again and every assigned key is checked to read back as the value
     /// asked for, so an edit can never write something phpdotenv would read differently. Other
     /// keys whose values interpolate `${KEY}` follow the new value, as phpdotenv resolves them.
-    public func setting(
+    func setting(
         _ assignments: [(key: String, value: String)]
     ) throws(DotEnvError) -> (DotEnvFile, changes: [DotEnvChange]) {
         var orderedKeys: [String] = []
@@ -356,7 +356,7 @@ public struct DotEnvFile: Sendable, Equatable {
     }
 
     /// Whether phpdotenv accepts `key` as a variable name.
-    public static func isValidKey(_ key: String) -> Bool {
+    static func isValidKey(_ key: String) -> Bool {
         !key.isEmpty && key.unicodeScalars.allSatisfy(isNameScalar)
     }
 
@@ -423,14 +423,14 @@ public struct DotEnvFile: Sendable, Equatable {
     /// given the old file's mode (and owner, when permitted), renamed over the target, and the
     /// directory is fsynced so the rename itself survives a crash. A symlink at `path` is followed,
     /// so the file it points to is replaced, not the link.
-    public static func writeAtomically(
+    static func writeAtomically(
         _ text: String, to path: String, backupSuffix: String = ".bak"
     ) throws(DotEnvError) {
         try writeAtomically(bytes: Array(text.utf8), to: path, backupSuffix: backupSuffix)
     }
 
     /// ``writeAtomically(_:to:backupSuffix:)`` for bytes (a file that is not all UTF-8 keeps its bytes).
-    public static func writeAtomically(
+    static func writeAtomically(
         bytes: [UInt8], to path: String, backupSuffix: String = ".bak"
     ) throws(DotEnvError) {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path

@@ -13,7 +13,7 @@ public enum Bucketing: String, Sendable, Codable, CaseIterable {
     case murmur3
 
     /// The bucket of `userId` for `feature`.
-    public func bucket(feature: String, userId: Int) -> Int {
+    func bucket(feature: String, userId: Int) -> Int {
         switch self {
         case .modulo:
             return userId % 100
@@ -23,7 +23,7 @@ public enum Bucketing: String, Sendable, Codable, CaseIterable {
     }
 
     /// Whether a user in `bucket` is inside a rollout of `percentage` percent.
-    public func includes(bucket: Int, percentage: Int) -> Bool {
+    func includes(bucket: Int, percentage: Int) -> Bool {
         guard percentage > 0 else { return false }  // the guide: `if ($percentage <= 0) return false`
         switch self {
         case .modulo: return bucket < percentage
@@ -39,7 +39,7 @@ public struct FeatureSetting: Sendable, Equatable, Codable {
     /// `ROLLOUT_<NAME>`: 0...100.
     public var percentage: Int
 
-    public init(directFlag: Bool = false, percentage: Int = 0) {
+    init(directFlag: Bool = false, percentage: Int = 0) {
         self.directFlag = directFlag
         self.percentage = percentage
     }
@@ -80,7 +80,7 @@ public struct FlagDecision: Sendable, Codable, Equatable {
     public let enabled: Bool
     public let reason: FlagReason
 
-    public init(enabled: Bool, reason: FlagReason) {
+    init(enabled: Bool, reason: FlagReason) {
         self.enabled = enabled
         self.reason = reason
     }
@@ -91,12 +91,12 @@ public struct FeatureFlagStatus: Sendable, Codable, Equatable {
     public let feature: String
     public let flagKey: String
     public let directFlag: Bool
-    public let rolloutKey: String
+    let rolloutKey: String
     public let percentage: Int
     public let pilotUserCount: Int
     /// 1-based `.env` lines the two values came from, when they came from a file.
-    public let flagLine: Int?
-    public let rolloutLine: Int?
+    let flagLine: Int?
+    let rolloutLine: Int?
 }
 
 /// A flag value that cannot be used; the description names the file, line and key.
@@ -123,18 +123,18 @@ public struct FlagConfigurationError: InputError, Equatable {
 /// worked. Here feature `x` always maps to `FEATURE_X`, the variable the config file reads.
 public struct FlagConfiguration: Sendable, Equatable {
     /// The shared pilot-user list.
-    public static let pilotUsersKey = "FEATURE_PILOT_USERS"
+    static let pilotUsersKey = "FEATURE_PILOT_USERS"
 
     /// `FEATURE_<FEATURE>`: the direct flag of `feature`.
     public static func flagKey(for feature: String) -> String { "FEATURE_" + feature.uppercased() }
 
     /// `ROLLOUT_<FEATURE>`: the rollout percentage of `feature`.
-    public static func rolloutKey(for feature: String) -> String { "ROLLOUT_" + feature.uppercased() }
+    static func rolloutKey(for feature: String) -> String { "ROLLOUT_" + feature.uppercased() }
 
     /// The features, in the order given.
     public let features: [String]
     /// Pilot user ids, ascending, without duplicates.
-    public let pilotUserIds: [Int]
+    let pilotUserIds: [Int]
     public let settings: [String: FeatureSetting]
     private let sourceLines: [String: Int]
 
@@ -228,7 +228,7 @@ public struct FlagConfiguration: Sendable, Equatable {
     }
 
     /// The features that are on for `userId` (the guide's `getEnabledFeatures`), in ``features`` order.
-    public func enabledFeatures(userId: Int?, bucketing: Bucketing) -> [String] {
+    func enabledFeatures(userId: Int?, bucketing: Bucketing) -> [String] {
         features.filter { decide(feature: $0, userId: userId, bucketing: bucketing).enabled }
     }
 

@@ -50,7 +50,7 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
     /// SHA-256 (lowercase hex) of ``canonicalContent``.
     public let hash: String
 
-    public init(
+    init(
         sequence: Int, at: Date, actor: String, action: LedgerAction, feature: String,
         fromStage: String?, toStage: String?, reason: String, evidence: String,
         previousHash: String, hash: String
@@ -71,7 +71,7 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
     /// The entry that follows `previous` (or the first entry, when `previous` is nil), with its
     /// sequence, previous hash and own hash filled in. `at` is rounded to the millisecond, the
     /// precision the hash covers, so the entry survives a round trip through storage unchanged.
-    public static func sealed(
+    static func sealed(
         after previous: LedgerEntry?, at: Date, actor: String, action: LedgerAction, feature: String,
         fromStage: String?, toStage: String?, reason: String, evidence: String = "{}"
     ) -> LedgerEntry {
@@ -89,7 +89,7 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
     /// `name=<UTF-8 byte count>:<bytes>\n` (an absent stage as `name=-\n`), after the line
     /// `shadowgate-ledger-v1\n`. Length prefixes make the encoding unambiguous whatever the text
     /// contains, and absent differs from empty. `at` is ``canonicalTimestamp(_:)``.
-    public var canonicalContent: [UInt8] {
+    var canonicalContent: [UInt8] {
         var bytes = Array("shadowgate-ledger-v1\n".utf8)
         func field(_ name: String, _ value: String?) {
             bytes += Array(name.utf8)
@@ -116,7 +116,7 @@ public struct LedgerEntry: Sendable, Codable, Equatable {
     }
 
     /// SHA-256 of ``canonicalContent`` as 64 lowercase hex digits; equals ``hash`` for an intact entry.
-    public func computedHash() -> String {
+    func computedHash() -> String {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         canonicalContent.withUnsafeBytes { content in
             _ = CLibCrypto.SHA256(content.bindMemory(to: UInt8.self).baseAddress, content.count, &digest)
@@ -169,7 +169,7 @@ public enum LedgerVerification: Sendable, Equatable {
 /// Checks of the rollout ledger's hash chain.
 public enum Ledger {
     /// The `previousHash` of the first entry.
-    public static let genesisHash = String(repeating: "0", count: 64)
+    static let genesisHash = String(repeating: "0", count: 64)
 
     /// Checks that `entries` (in stored order) form one unaltered chain from the first entry:
     /// sequences run 1, 2, 3…, each entry's `previousHash` is the hash of the one before, and each

@@ -1,10 +1,10 @@
 /// MurmurHash3 (Austin Appleby's public-domain hash), the x86 32-bit variant. Unleash hashes
 /// `"<group>:<userId>"` with it to place users in rollout buckets; ``Bucketing/murmur3`` uses it
 /// the same way so that our buckets match an Unleash-style rollout.
-public enum Murmur3 {
+enum Murmur3 {
     /// MurmurHash3_x86_32 of `data`: blocks are read little-endian, as in the reference
     /// implementation and in Python's `mmh3.hash(data, seed, signed=False)`.
-    public static func x86_32(_ data: [UInt8], seed: UInt32 = 0) -> UInt32 {
+    static func x86_32(_ data: [UInt8], seed: UInt32 = 0) -> UInt32 {
         let c1: UInt32 = 0xcc9e_2d51
         let c2: UInt32 = 0x1b87_3593
         var h1 = seed
@@ -49,7 +49,7 @@ public enum Murmur3 {
     }
 
     /// MurmurHash3_x86_32 of the UTF-8 bytes of `text`.
-    public static func x86_32(_ text: String, seed: UInt32 = 0) -> UInt32 {
+    static func x86_32(_ text: String, seed: UInt32 = 0) -> UInt32 {
         x86_32(Array(text.utf8), seed: seed)
     }
 

@@ -30,7 +30,7 @@ public struct StoredLedgerRow: Sendable, Equatable {
 extension Store {
     /// Appends an entry sealed after the last stored one, in one transaction, and returns it.
     @discardableResult
-    public func appendLedger(
+    func appendLedger(
         at: Date, actor: String, action: LedgerAction, feature: String, fromStage: String?, toStage: String?,
         reason: String, evidence: String
     ) throws(StoreError) -> LedgerEntry {
@@ -68,7 +68,7 @@ extension Store {
     }
 
     /// Every ledger entry in sequence order; rows that cannot be read back are skipped (see ``verifyLedger()``).
-    public func ledgerEntries() throws(StoreError) -> [LedgerEntry] {
+    func ledgerEntries() throws(StoreError) -> [LedgerEntry] {
         try ledgerRows().compactMap(\.entry)
     }
 
@@ -202,7 +202,7 @@ extension Store {
     }
 
     /// The id of the newest run whose status is `complete`.
-    public func latestCompleteRunId() throws(StoreError) -> Int64? {
+    func latestCompleteRunId() throws(StoreError) -> Int64? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
         }

@@ -70,7 +70,7 @@ public struct MonitorReport: Sendable, Codable, Equatable {
 /// The guide's rollout monitor (§8.6) over the run database.
 public enum RolloutMonitor {
     /// The recommendation for counts in a window: rollback when errors or failed jobs exceed the thresholds.
-    public static func recommend(errors: Int, failedJobs: Int, thresholds: MonitorThresholds = .guide)
+    static func recommend(errors: Int, failedJobs: Int, thresholds: MonitorThresholds = .guide)
         -> (MonitorRecommendation, reasons: [String])
     {
         var reasons: [String] = []
@@ -139,7 +139,7 @@ extension Store {
     /// Counts of the guide's monitor over the last `windowSeconds` of scenario time of the latest complete
     /// run; nil when there is no complete run. Timestamps are stored with milliseconds, so comparing the
     /// text compares the times.
-    public func monitorCounts(windowSeconds: Double) throws(StoreError) -> MonitorCounts? {
+    func monitorCounts(windowSeconds: Double) throws(StoreError) -> MonitorCounts? {
         try read { db in
             guard let runId = try Int64.fetchOne(
                 db, sql: "SELECT id FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1") else { return nil }

@@ -14,7 +14,7 @@ public struct PendingRollback: Sendable, Codable, Equatable {
     /// Unique per rollback; kept in the ledger evidence, so an entry is never recorded twice.
     public var id: String
     /// Milliseconds since 1970 (the ledger's precision).
-    public var atMillis: Int64
+    var atMillis: Int64
     public var actor: String
     public var reason: String
     public var envPath: String

@@ -102,7 +102,7 @@ public struct AdvanceReport: Sendable {
     public var original: DotEnvFile
     public var edited: DotEnvFile
     /// Other features whose stage the edit also changes.
-    public var alsoMoved: [StageMove]
+    var alsoMoved: [StageMove]
     /// The freeze that blocked the advance.
     public var freeze: FeatureFreeze?
     /// The ledger entry written (nil on a dry run).
@@ -111,7 +111,7 @@ public struct AdvanceReport: Sendable {
     public var exitCode: Int32 { outcome.exitCode }
 
     /// The evidence JSON stored with the ledger entry (``document(env:)`` as a tree).
-    public func evidenceJSON(env: String) -> JSONValue { JSONOutput.value(document(env: env)) }
+    func evidenceJSON(env: String) -> JSONValue { JSONOutput.value(document(env: env)) }
 
     /// The ledger's evidence, and with `dryRun` set the `advance --json` document: `env`, `outcome`, `runId`,
     /// `gate` (as `gate --json`, with the `pool` it judged the rates on), `checks[]`, `changes[]`, `alsoMoved[]`.
@@ -147,7 +147,7 @@ public struct AdvanceDocument: Encodable, Sendable {
     public var gate: GateDecision
     public var checks: [EvidenceCheck]
     public var changes: [Change]
-    public var alsoMoved: [StageMove]
+    var alsoMoved: [StageMove]
     public var feature: String?
     public var from: String?
     public var to: String?
@@ -192,7 +192,7 @@ public struct RollbackEdit: Sendable {
     public var before: [String: String]
     public var after: [String: String]
     /// Whether `FEATURE_PILOT_USERS` was emptied (rollback of every feature only).
-    public var clearedPilotUsers: Bool
+    var clearedPilotUsers: Bool
     /// Pilot users still listed after the edit: they still get the rolled-back feature(s), because the
     /// guide's `isEnabled` checks the shared pilot list before anything else.
     public var remainingPilotUsers: [Int]
@@ -206,7 +206,7 @@ public struct RollbackRecord: Sendable {
     /// Freezes created now; features frozen before keep their original freeze.
     public var newFreezes: [FeatureFreeze]
     public var existingFreezes: [FeatureFreeze]
-    public var latestCompleteRunId: Int64?
+    var latestCompleteRunId: Int64?
 }
 
 // MARK: - Engine
@@ -501,7 +501,7 @@ public struct RolloutEngine: Sendable {
     /// Records a rollback already applied to the `.env`: one `rollback` entry per feature (saying so when
     /// nothing changed), then a freeze (and its `freeze` entry) for each feature not frozen yet.
     /// Needs no run in the database.
-    public static func recordRollback(_ edit: RollbackEdit, envPath: String, store: Store, actor: String,
+    static func recordRollback(_ edit: RollbackEdit, envPath: String, store: Store, actor: String,
                                       reason: String, at: Date) throws(StoreError) -> RollbackRecord {
         let rollback = PendingRollback(edit, envPath: envPath, actor: actor, reason: reason, at: at)
         return try store.write { db in try record(rollback, db) }

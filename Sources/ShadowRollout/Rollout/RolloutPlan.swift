@@ -13,7 +13,7 @@ public struct RolloutPlanError: InputError, Equatable {
     public var field: String
     public var message: String
 
-    public init(file: String, line: Int?, field: String, message: String) {
+    init(file: String, line: Int?, field: String, message: String) {
         self.file = file
         self.line = line
         self.field = field
@@ -44,7 +44,7 @@ public struct EnvAssignment: Sendable, Equatable {
     /// 1-based line of the assignment in the plan file.
     public var line: Int
 
-    public init(key: String, value: String, line: Int = 0) {
+    init(key: String, value: String, line: Int = 0) {
         self.key = key
         self.value = value
         self.line = line
@@ -63,9 +63,9 @@ public struct StageRequirement: Sendable, Equatable {
 /// What the gated run must show, on top of a passing gate, before a feature may leave a stage.
 public struct StageEvidence: Sendable, Equatable {
     /// Comparisons of the feature in the gated run.
-    public var minComparisons: Int
+    var minComparisons: Int
     /// Hours of scenario time the gated run covered.
-    public var minScenarioHours: Double
+    var minScenarioHours: Double
     /// Other features that must already be at or past a stage (checked on the same `.env`).
     public var requires: [StageRequirement]
 
@@ -117,7 +117,7 @@ public enum StagePosition: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The name recorded in the ledger: the stage name, or `unknown/custom`.
-    public var ledgerName: String { description }
+    var ledgerName: String { description }
 }
 
 /// The ordered stages of one feature.
@@ -134,7 +134,7 @@ public struct FeaturePlan: Sendable, Equatable {
     }
 
     /// The index of the stage called `name`.
-    public func stageIndex(named name: String) -> Int? { stages.firstIndex { $0.name == name } }
+    func stageIndex(named name: String) -> Int? { stages.firstIndex { $0.name == name } }
 
     /// Every `.env` key some stage of this feature sets.
     public var keys: [String] {
@@ -165,7 +165,7 @@ public struct RolloutPlan: Sendable, Equatable {
     /// Features in file order.
     public var features: [FeaturePlan]
 
-    public init(file: String, features: [FeaturePlan]) {
+    init(file: String, features: [FeaturePlan]) {
         self.file = file
         self.features = features
     }
