@@ -23,8 +23,8 @@ public struct WorkerCommand: Sendable, Equatable {
 /// Why a worker process stopped answering: the reason a command became a side error.
 public struct WorkerBroken: Error, Sendable, CustomStringConvertible {
     public var reason: String
-    public var stderrTail: String
-    public init(reason: String, stderrTail: String) {
+    package var stderrTail: String
+    init(reason: String, stderrTail: String) {
         self.reason = reason
         self.stderrTail = stderrTail
     }

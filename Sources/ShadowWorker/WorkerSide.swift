@@ -7,14 +7,14 @@ public struct WorkerOptions: Sendable, Equatable {
     /// Time a worker has for one command (and for a reset) before it is stopped and restarted.
     public var deadline: TimeInterval = 5
     /// Time a worker has to start and answer `hello`.
-    public var handshakeDeadline: TimeInterval = 30
+    package var handshakeDeadline: TimeInterval = 30
     /// Earlier commands of a scenario replayed into a restarted worker to rebuild its world; past this, the
     /// rest of the scenario is abandoned.
     public var rebuildLimit = 100_000
     /// Requests written ahead of the reply being waited for.
     public var window = 64
     /// Restarts in a row without a completed scenario after which the subject is unavailable.
-    public var maxConsecutiveRestarts = 5
+    var maxConsecutiveRestarts = 5
 
     public init(deadline: TimeInterval = 5, handshakeDeadline: TimeInterval = 30, rebuildLimit: Int = 100_000,
                 window: Int = 64, maxConsecutiveRestarts: Int = 5) {
@@ -29,7 +29,7 @@ public struct WorkerOptions: Sendable, Equatable {
 /// A worker's crash on one command (its `fault` reply): a control or candidate error, never a rejection.
 public struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public var errorClass: String?
+    var errorClass: String?
     public var description: String { errorClass.map { "\($0): \(message)" } ?? message }
 }
 
@@ -38,7 +38,7 @@ public struct WorkerStartError: Error, Sendable, CustomStringConvertible {
     public var role: String
     public var command: String
     public var reason: String
-    public var stderrTail: String
+    package var stderrTail: String
     public var description: String {
         "the \(role) worker (\(command)) \(reason)" + (stderrTail.isEmpty ? "" : "\nits stderr ends:\n\(stderrTail)")
     }

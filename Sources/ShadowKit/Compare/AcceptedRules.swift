@@ -11,7 +11,7 @@ public struct AcceptedRule: Sendable, Equatable {
     public var id: String
     public var feature: String
     public var ops: [String]
-    public var kinds: [DivergenceKind]
+    var kinds: [DivergenceKind]
     /// Required control rejection code (`accepted` for "the control carried it out"); `nil` = any.
     public var controlCode: String?
     /// Required candidate rejection code (`accepted` for "the candidate carried it out"); `nil` = any.
@@ -52,13 +52,13 @@ public struct AcceptedRule: Sendable, Equatable {
         self.expires = expires
     }
 
-    public func isExpired(on day: String) -> Bool { day > expires }
+    func isExpired(on day: String) -> Bool { day > expires }
 
     /// Whether the rule constrains values (sides or command); without, it matches by paths alone.
-    public var constrainsValues: Bool { !(control.isEmpty && candidate.isEmpty && when.isEmpty) }
+    var constrainsValues: Bool { !(control.isEmpty && candidate.isEmpty && when.isEmpty) }
 
     /// Whether the rule says nothing of what it accepts: no values, no command condition, not both codes.
-    public var matchesByPathsAlone: Bool { !constrainsValues && (controlCode == nil || candidateCode == nil) }
+    var matchesByPathsAlone: Bool { !constrainsValues && (controlCode == nil || candidateCode == nil) }
 
     /// Whether this rule explains the divergence by its shape alone (ignoring expiry and values).
     public func matches(_ divergence: Divergence) -> Bool {
@@ -77,7 +77,7 @@ public struct AcceptedRule: Sendable, Equatable {
 
     /// Whether the values hold: `control` in the control's outcome tree, `candidate` in the candidate's,
     /// `when` in the command's fields.
-    public func valuesHold(control controlTree: JSONValue, candidate candidateTree: JSONValue,
+    func valuesHold(control controlTree: JSONValue, candidate candidateTree: JSONValue,
                            command: JSONValue) -> Bool {
         when.hold(in: command) && control.hold(in: controlTree) && candidate.hold(in: candidateTree)
     }
@@ -88,7 +88,7 @@ public struct AcceptedRule: Sendable, Equatable {
     }
 
     /// The quirks to switch off for this rule, given the quirks the subject can switch off.
-    public func quirkIds(known: Set<String>) -> [String] {
+    func quirkIds(known: Set<String>) -> [String] {
         if !quirks.isEmpty { return quirks }
         var parts = id.split(separator: ".").map(String.init)
         while !parts.isEmpty {
@@ -108,7 +108,7 @@ public struct AcceptedRules: Sendable, Equatable {
 
     /// The first unexpired rule that matches (by shape; values are not looked at), and the expired rules
     /// that would have matched.
-    public func classify(_ divergence: Divergence, on day: String) -> (rule: String?, expired: [String]) {
+    func classify(_ divergence: Divergence, on day: String) -> (rule: String?, expired: [String]) {
         var expired: [String] = []
         for rule in rules where rule.matches(divergence) {
             if rule.isExpired(on: day) {

@@ -53,11 +53,11 @@ public struct ComparatorRules: Sendable, Equatable {
     }
 
     /// Whether some tolerance has conditions (then tolerated entries are resolved on the trees).
-    public var hasConditionalTolerances: Bool { tolerances.contains { !$0.when.isEmpty } }
+    var hasConditionalTolerances: Bool { tolerances.contains { !$0.when.isEmpty } }
 
     /// Splits tolerated entries into those a tolerance absorbs (its condition holding on both trees) and
     /// those that are differences after all, put back into `entries` where they stood.
-    public func resolve(_ tolerated: [ToleratedEntry], into entries: inout [DiffEntry],
+    func resolve(_ tolerated: [ToleratedEntry], into entries: inout [DiffEntry],
                         trees: () -> (JSONValue, JSONValue)) -> [(entry: DiffEntry, tolerance: Int)] {
         var kept: [(entry: DiffEntry, tolerance: Int)] = []
         var back: [ToleratedEntry] = []
@@ -157,7 +157,7 @@ public struct OutcomeComparator: Sendable {
     }
 
     /// The differing leaves, and the differences a tolerance absorbed (with the tolerance's index).
-    public func diffTolerated(_ control: JSONValue, _ candidate: JSONValue)
+    func diffTolerated(_ control: JSONValue, _ candidate: JSONValue)
         -> (entries: [DiffEntry], tolerated: [(entry: DiffEntry, tolerance: Int)]) {
         var entries: [DiffEntry] = []
         var tolerated: [ToleratedEntry] = []

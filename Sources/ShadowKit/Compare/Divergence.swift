@@ -73,7 +73,7 @@ public struct Signature: Sendable, Hashable, Codable {
     }
 
     /// `$.events[2].name` → `$.events[*].name`.
-    public static func foldIndices(_ path: String) -> String {
+    package static func foldIndices(_ path: String) -> String {
         var out = ""
         var inBracket = false
         for character in path {

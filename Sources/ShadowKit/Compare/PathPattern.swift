@@ -7,7 +7,7 @@ public enum PathStep: Sendable, Hashable {
 }
 
 /// Renders steps as `$.events[2].name`.
-public func renderPath(_ steps: [PathStep]) -> String {
+package func renderPath(_ steps: [PathStep]) -> String {
     var out = "$"
     for step in steps {
         switch step {
@@ -78,7 +78,7 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The indices a concrete path has where the pattern has `[*]`, in order; `nil` when it does not cover it.
-    public func wildcardBindings(_ path: [PathStep]) -> [Int]? {
+    func wildcardBindings(_ path: [PathStep]) -> [Int]? {
         guard covers(path) else { return nil }
         var out: [Int] = []
         for (pattern, step) in zip(steps, path) {

@@ -51,7 +51,7 @@ public struct ValueConditions: Sendable, Equatable {
     /// Whether every constraint holds in `tree`. A pattern with wildcards must hold for every value it reaches;
     /// a path that reaches nothing reads as `null`. `bindings` fill the pattern's `[*]`s in order (a tolerance's
     /// condition `$.events[*].name` takes the index of the tolerated `$.events[3].payload.score`).
-    public func hold(in tree: JSONValue, bindings: [Int] = []) -> Bool {
+    func hold(in tree: JSONValue, bindings: [Int] = []) -> Bool {
         entries.allSatisfy { entry in
             let values = entry.pattern.values(in: tree, bindings: bindings)
             return values.isEmpty ? entry.constraint.accepts(nil) : values.allSatisfy(entry.constraint.accepts)
@@ -59,7 +59,7 @@ public struct ValueConditions: Sendable, Equatable {
     }
 
     /// The first constraint that does not hold, as `$.value.passed is false, not true`, for explanations.
-    public func firstFailure(in tree: JSONValue) -> String? {
+    func firstFailure(in tree: JSONValue) -> String? {
         for entry in entries {
             let values = entry.pattern.values(in: tree, bindings: [])
             let failing = values.isEmpty ? (entry.constraint.accepts(nil) ? nil : JSONValue.null)

@@ -17,7 +17,7 @@ extension Statistics {
     /// `M_t(p)` increases in p on [S/t, 1], so the bound is found by bisection (to 1e-12) on the log scale
     /// with log-beta from `lgamma`. No trials is no evidence: the bound is 1.
     /// - Precondition: 0 ≤ failures ≤ trials, a > 0, b > 0, 0 < alpha < 1.
-    public static func betaBinomialMixtureUpper(failures s: Int, trials t: Int, a: Double, b: Double,
+    static func betaBinomialMixtureUpper(failures s: Int, trials t: Int, a: Double, b: Double,
                                                 alpha: Double) -> Double {
         precondition(s >= 0 && s <= t, "failures must be in 0...trials (got \(s) of \(t))")
         precondition(a > 0 && b > 0 && a.isFinite && b.isFinite, "the mixing Beta(a, b) needs finite positive shapes")
@@ -40,7 +40,7 @@ extension Statistics {
 
     /// ln M_t(p) of the beta-binomial mixture: ln B(a + S, b + t − S) − ln B(a, b) − S ln p − (t − S) ln(1 − p).
     /// - Precondition: 0 < p < 1.
-    public static func betaBinomialLogMartingale(failures s: Int, trials t: Int, rate p: Double, a: Double,
+    static func betaBinomialLogMartingale(failures s: Int, trials t: Int, rate p: Double, a: Double,
                                                  b: Double) -> Double {
         let successes = Double(s)
         let rest = Double(t - s)
@@ -52,14 +52,14 @@ extension Statistics {
     /// with Beta(1, 1/target) mixing (its mass where the decision is made: near the target), at
     /// `alpha = 1 − confidence`.
     /// - Precondition: target > 0.
-    public static func anytimeUpper(failures s: Int, trials t: Int, target: Double, confidence: Double = 0.95) -> Double {
+    static func anytimeUpper(failures s: Int, trials t: Int, target: Double, confidence: Double = 0.95) -> Double {
         precondition(target > 0, "the mixing Beta(1, 1/target) needs a positive target")
         return betaBinomialMixtureUpper(failures: s, trials: t, a: 1, b: 1 / target, alpha: 1 - confidence)
     }
 
     /// The fewest additional comparisons, all clean, after which the anytime bound drops strictly below
     /// `target`; 0 when it already is, nil when `target` is not positive or more than a billion are needed.
-    public static func additionalCleanTrialsNeededAnytime(
+    static func additionalCleanTrialsNeededAnytime(
         failures s: Int, trials t: Int, target: Double, confidence: Double = 0.95
     ) -> Int? {
         guard target > 0 else { return nil }

@@ -15,7 +15,7 @@ public enum CriterionMetric: String, Sendable, Codable, CaseIterable {
 
     /// Whether the harness can measure this metric. The business metrics (complaints, tickets,
     /// development speed, bug-fix time) are reported as not measured, never as passed.
-    public var isMeasurable: Bool {
+    var isMeasurable: Bool {
         switch self {
         case .testCoverage, .errorRate, .mismatchRate, .responseTime, .failedJobs, .stateTransitionErrors:
             true
@@ -26,7 +26,7 @@ public enum CriterionMetric: String, Sendable, Codable, CaseIterable {
 
     /// Matches a table cell: case-insensitive, surrounding whitespace ignored, inner runs of
     /// whitespace treated as one space. Nil for anything else.
-    public init?(cell: String) {
+    init?(cell: String) {
         let normalized = CriteriaText.normalized(cell)
         guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == normalized }) else { return nil }
         self = match
@@ -59,11 +59,11 @@ public enum CriterionTarget: Sendable, Equatable, Codable, CustomStringConvertib
     case faster(Double)
 
     /// The margin "No regression" gets when the table does not state one.
-    public static let defaultRegressionMargin = 0.10
+    static let defaultRegressionMargin = 0.10
 
     /// Parses a target cell; case-insensitive and tolerant of extra spaces. Nil when the text is
     /// none of the documented forms.
-    public init?(parsing text: String) {
+    init?(parsing text: String) {
         guard let target = CriteriaText.parseTarget(CriteriaText.normalized(text)) else { return nil }
         self = target
     }
@@ -89,13 +89,13 @@ public struct CriteriaRow: Sendable, Equatable {
     public var metric: CriterionMetric
     public var target: CriterionTarget
     /// The target cell as written, trimmed.
-    public var targetText: String
+    var targetText: String
     /// The Measured cell as written, trimmed, with `\|` unescaped.
     public var measured: String
     /// 1-based line number of the row in the file; also the key for ``CriteriaTable/rendered(measured:)``.
     public var line: Int
 
-    public init(metric: CriterionMetric, target: CriterionTarget, targetText: String, measured: String, line: Int) {
+    init(metric: CriterionMetric, target: CriterionTarget, targetText: String, measured: String, line: Int) {
         self.metric = metric
         self.target = target
         self.targetText = targetText

@@ -112,13 +112,13 @@ extension GateDecision: Encodable {
 /// and a row the harness cannot measure is "not measured", never a pass.
 public struct GateEvaluator: Sendable {
     public var table: CriteriaTable
-    public var confidence = 0.95
+    var confidence = 0.95
     /// Test coverage (0...1) from an llvm-cov export, if given.
     public var coverage: Double?
     /// Timed commands per side below which a p95 comparison is inconclusive.
-    public static let minimumLatencySamples = 100
+    package static let minimumLatencySamples = 100
     /// Seed of the bootstrap, so the same run gives the same decision.
-    public var bootstrapSeed: UInt64 = 0x5EED
+    var bootstrapSeed: UInt64 = 0x5EED
 
     /// Checks that every row's target is one the gate can judge for its metric ("Response time | 80%+" is
     /// an error with its line, not a silent "not measured").

@@ -10,7 +10,7 @@ public struct NightlySimulation: Sendable {
     public var comparisonsPerNight: Int
     public var nights: Int
     public var rollouts: Int
-    public var confidence: Double
+    var confidence: Double
     public var seed: UInt64
 
     public init(target: Double = 0.005, comparisonsPerNight: Int = 1_000, nights: Int = 30, rollouts: Int = 2_000,
@@ -25,14 +25,14 @@ public struct NightlySimulation: Sendable {
 
     /// What happened to the simulated rollouts under one rule.
     public struct Outcome: Sendable, Equatable {
-        public var method: BoundMethod
-        public var trueRate: Double
+        var method: BoundMethod
+        var trueRate: Double
         public var rollouts: Int
         /// The night (1-based) each advanced rollout advanced on, in rollout order.
-        public var advanceNights: [Int]
+        var advanceNights: [Int]
 
         public var advanced: Int { advanceNights.count }
-        public var advanceRate: Double { Double(advanced) / Double(max(1, rollouts)) }
+        var advanceRate: Double { Double(advanced) / Double(max(1, rollouts)) }
 
         /// The `q` quantile (nearest rank) of the nights advanced rollouts needed; nil when none advanced.
         public func nights(quantile q: Double) -> Int? {

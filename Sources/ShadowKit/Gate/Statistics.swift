@@ -16,7 +16,7 @@ public enum Statistics {
     /// represented precisely enough (Beta(6, 10⁹) lives around 10⁻⁸) and a positive-term series is
     /// summed instead. Relative accuracy is about 1e-12 and stays near that for shapes up to 10⁹.
     /// Returns NaN when `a` or `b` is not positive or `x` is NaN.
-    public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
+    static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
         guard a > 0, b > 0, !x.isNaN else { return .nan }
         if x <= 0 { return 0 }
         if x >= 1 { return 1 }
@@ -36,7 +36,7 @@ public enum Statistics {
     ///
     /// Halley steps from a closed-form first guess, always kept inside a shrinking bracket and
     /// replaced by bisection when they leave it, so it converges even where Newton would not.
-    public static func inverseRegularizedIncompleteBeta(_ p: Double, a: Double, b: Double) -> Double {
+    static func inverseRegularizedIncompleteBeta(_ p: Double, a: Double, b: Double) -> Double {
         guard a > 0, b > 0, !p.isNaN else { return .nan }
         if p <= 0 { return 0 }
         if p >= 1 { return 1 }
@@ -53,7 +53,7 @@ public enum Statistics {
     ///
     /// Series below x = a + 1, Lentz continued fraction for Q = 1 − P above. Returns NaN when `a`
     /// is not positive or `x` is NaN.
-    public static func regularizedGammaP(a: Double, x: Double) -> Double {
+    static func regularizedGammaP(a: Double, x: Double) -> Double {
         guard a > 0, !x.isNaN else { return .nan }
         if x <= 0 { return 0 }
         if x.isInfinite { return 1 }
@@ -64,7 +64,7 @@ public enum Statistics {
     }
 
     /// The x with P(a, x) = p: the p-quantile of a Gamma(a, 1) distribution.
-    public static func inverseRegularizedGammaP(_ p: Double, a: Double) -> Double {
+    static func inverseRegularizedGammaP(_ p: Double, a: Double) -> Double {
         guard a > 0, !p.isNaN else { return .nan }
         if p <= 0 { return 0 }
         if p >= 1 { return .infinity }
@@ -105,7 +105,7 @@ public enum Statistics {
     /// drops strictly below `target`; 0 when it already is.
     ///
     /// Returns nil when `target` is not positive or more than a billion further trials would be needed.
-    public static func additionalCleanTrialsNeeded(
+    static func additionalCleanTrialsNeeded(
         failures k: Int, trials n: Int, target: Double, confidence: Double = 0.95
     ) -> Int? {
         guard target > 0 else { return nil }
@@ -140,7 +140,7 @@ public enum Statistics {
     ///
     /// Divide by the exposure (e.g. hours of scenario time) to bound a rate.
     /// - Precondition: events ≥ 0 and 0 < confidence < 1.
-    public static func poissonUpper(events: Int, confidence: Double = 0.95) -> Double {
+    static func poissonUpper(events: Int, confidence: Double = 0.95) -> Double {
         precondition(events >= 0, "events must not be negative (got \(events))")
         precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1)")
         if events == 0 { return -log1p(-confidence) }
@@ -152,7 +152,7 @@ public enum Statistics {
     /// Nearest-rank q-quantile of a weighted sample (value, count); nil when the sample is empty.
     ///
     /// Entries with a non-positive count or a NaN value are ignored; `q` is clamped to [0, 1].
-    public static func quantile(of histogram: [(value: Double, count: Int)], _ q: Double) -> Double? {
+    static func quantile(of histogram: [(value: Double, count: Int)], _ q: Double) -> Double? {
         guard let distribution = EmpiricalDistribution(histogram) else { return nil }
         return distribution.value(atRank: distribution.nearestRank(q))
     }
@@ -165,7 +165,7 @@ public enum Statistics {
     /// does not depend on the number of observations. The same seed gives the same interval.
     ///
     /// Returns nil when either sample is empty or the control quantile is 0.
-    public static func bootstrapQuantileRatio(
+    static func bootstrapQuantileRatio(
         control: [(value: Double, count: Int)],
         candidate: [(value: Double, count: Int)],
         quantile q: Double = 0.95,
@@ -206,7 +206,7 @@ public enum Statistics {
     // MARK: - Random variates
 
     /// A standard normal draw (Marsaglia polar method; the second variate of each pair is discarded).
-    public static func standardNormal<G: RandomNumberGenerator>(using generator: inout G) -> Double {
+    static func standardNormal<G: RandomNumberGenerator>(using generator: inout G) -> Double {
         while true {
             let u = 2 * openUnitInterval(using: &generator) - 1
             let v = 2 * openUnitInterval(using: &generator) - 1
@@ -218,7 +218,7 @@ public enum Statistics {
     }
 
     /// A Gamma(shape, 1) draw (Marsaglia–Tsang; shapes below 1 use the U^(1/shape) boost).
-    public static func gammaVariate<G: RandomNumberGenerator>(shape: Double, using generator: inout G) -> Double {
+    static func gammaVariate<G: RandomNumberGenerator>(shape: Double, using generator: inout G) -> Double {
         precondition(shape > 0, "gamma shape must be positive")
         if shape < 1 {
             let boosted = gammaVariate(shape: shape + 1, using: &generator)
@@ -239,7 +239,7 @@ public enum Statistics {
     }
 
     /// A Beta(a, b) draw as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
-    public static func betaVariate<G: RandomNumberGenerator>(a: Double, b: Double, using generator: inout G) -> Double {
+    static func betaVariate<G: RandomNumberGenerator>(a: Double, b: Double, using generator: inout G) -> Double {
         let x = gammaVariate(shape: a, using: &generator)
         let y = gammaVariate(shape: b, using: &generator)
         return x / (x + y)
@@ -254,15 +254,15 @@ public enum Statistics {
 /// A two-sided percentile bootstrap interval around a point estimate.
 public struct BootstrapInterval: Sendable, Equatable, Codable {
     /// Lower end of the interval.
-    public var lower: Double
+    var lower: Double
     /// The statistic on the observed samples.
-    public var estimate: Double
+    var estimate: Double
     /// Upper end of the interval.
     public var upper: Double
     /// Number of bootstrap resamples behind the interval.
-    public var resamples: Int
+    var resamples: Int
 
-    public init(lower: Double, estimate: Double, upper: Double, resamples: Int) {
+    init(lower: Double, estimate: Double, upper: Double, resamples: Int) {
         self.lower = lower
         self.estimate = estimate
         self.upper = upper

@@ -19,7 +19,7 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     /// Listener jobs that failed on the candidate side.
     public var failedJobs = 0
     /// Listener jobs that failed on the control side, shown beside the candidate's.
-    public var controlFailedJobs = 0
+    var controlFailedJobs = 0
     /// Commands the candidate refused with a domain rejection (not errors).
     public var candidateRejections = 0
     /// Commands that could not be compared because a side's world was lost (an external worker that could not
@@ -64,8 +64,8 @@ public struct LatencyPair: Sendable {
     public var control: Histogram<UInt64>
     public var candidate: Histogram<UInt64>
     /// The control's times on the commands it was timed twice (A/A), and the second timings.
-    public var repeatFirst: Histogram<UInt64>?
-    public var repeatSecond: Histogram<UInt64>?
+    var repeatFirst: Histogram<UInt64>?
+    var repeatSecond: Histogram<UInt64>?
 
     public init() {
         control = LatencyPair.makeHistogram()
@@ -111,7 +111,7 @@ public struct RepeatTiming: Sendable, Codable, Equatable {
     public var first: LatencySummary
     public var second: LatencySummary
 
-    public init(first: LatencySummary, second: LatencySummary) {
+    package init(first: LatencySummary, second: LatencySummary) {
         self.first = first
         self.second = second
     }
@@ -127,7 +127,7 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     /// `[value, count]` pairs of the recorded histogram, for bootstrap bounds and charts.
     public var buckets: [[Double]]
 
-    public init(_ histogram: Histogram<UInt64>) {
+    package init(_ histogram: Histogram<UInt64>) {
         count = Int(histogram.totalCount)
         guard count > 0 else {
             p50 = 0; p95 = 0; p99 = 0; max = 0; buckets = []
@@ -150,7 +150,7 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     }
 
     /// The buckets as weighted samples.
-    public var weightedSamples: [(value: Double, count: Int)] {
+    var weightedSamples: [(value: Double, count: Int)] {
         buckets.compactMap { $0.count == 2 ? ($0[0], Int($0[1])) : nil }
     }
 }

@@ -7,7 +7,7 @@ public struct KnockOnRoot: Sendable, Equatable, Codable {
     /// The root divergence's signature id.
     public var signature: String
 
-    public init(scenario: String, seq: Int, signature: String) {
+    init(scenario: String, seq: Int, signature: String) {
         self.scenario = scenario
         self.seq = seq
         self.signature = signature

@@ -51,7 +51,7 @@ public struct RunOptions: Sendable {
     var keepsEveryDivergence = false
     /// One scenario in this many has its control timed twice (A/A) when the subject can (see
     /// ``ShadowSubject/timesControlTwice``): the machine's timing noise the latency verdict must clear. 0 = never.
-    public var repeatTimingEvery = 4
+    var repeatTimingEvery = 4
 
     public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, features: Set<String>? = nil,
                 comparator: OutcomeComparator = OutcomeComparator(), accepted: AcceptedRules = AcceptedRules(),
@@ -146,7 +146,7 @@ public struct RunTotals: Sendable {
     /// Commands of generated scenarios, whose clocks are made up (``ScenarioInput/synthetic``).
     public var syntheticCommands = 0
     /// The control timed twice on the same commands (A/A), per feature: this machine's timing noise.
-    public var repeatLatency: [String: RepeatTiming] = [:]
+    package var repeatLatency: [String: RepeatTiming] = [:]
     /// Counts per input (the scenarios' `file`: a path or `generated:seed=S`), then per feature: what
     /// `advance` pools, each input once.
     public var inputs: [String: [String: FeatureCounts]] = [:]

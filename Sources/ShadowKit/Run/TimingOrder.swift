@@ -46,13 +46,13 @@ public struct ScenarioSpan: Sendable, Equatable {
     public var start: Double
     public var end: Double
 
-    public init(start: Double, end: Double) {
+    init(start: Double, end: Double) {
         self.start = start
         self.end = max(start, end)
     }
 
     /// The length of the union of `spans`: time covered by overlapping scenarios counts once, gaps not at all.
-    public static func unionLength(_ spans: [ScenarioSpan]) -> Double {
+    static func unionLength(_ spans: [ScenarioSpan]) -> Double {
         var total = 0.0
         var current: ScenarioSpan?
         for span in spans.sorted(by: { $0.start < $1.start }) {

@@ -82,7 +82,7 @@ public struct ScenarioReader<Command: Sendable> {
     /// The file's header, when its first line is one.
     public private(set) var header: CorpusHeader?
     /// Number of lines read so far, blank ones included.
-    public var linesRead: Int { lineNumber }
+    package var linesRead: Int { lineNumber }
 
     /// Opens `path`; `firstOrdinal` continues ordinals across several input files.
     public init(path: String, displayName: String? = nil, firstOrdinal: Int = 0,
@@ -367,7 +367,7 @@ public struct ScenarioWriter: ~Copyable {
         if buffer.utf8.count > 1 << 20 { try flush() }
     }
 
-    public mutating func flush() throws(OutputError) {
+    mutating func flush() throws(OutputError) {
         guard !buffer.isEmpty else { return }
         do {
             try handle.write(contentsOf: Data(buffer.utf8))

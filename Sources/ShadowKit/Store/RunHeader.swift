@@ -66,7 +66,7 @@ extension Store {
 }
 
 /// The `side` column of the `latency` table.
-public enum LatencySide: String, Sendable, CaseIterable {
+enum LatencySide: String, Sendable, CaseIterable {
     case control, candidate
     /// The control's times on the commands it was timed twice (A/A), and the second timings.
     case repeatFirst = "control-aa-first"

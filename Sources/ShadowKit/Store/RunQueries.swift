@@ -10,7 +10,7 @@ public struct StoredRun: Sendable {
     public var controlLatency: [String: LatencySummary]
     public var candidateLatency: [String: LatencySummary]
     /// The control timed twice (A/A) per feature: this machine's timing noise.
-    public var repeatLatency: [String: RepeatTiming] = [:]
+    package var repeatLatency: [String: RepeatTiming] = [:]
 
     public var id: Int64 { header.id }
     public var status: RunStatus { header.status }

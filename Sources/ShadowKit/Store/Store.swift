@@ -8,7 +8,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// GRDB's `DatabaseError.resultCode` (the primary code); nil when the failure
     /// did not come from SQLite.
-    public var resultCode: ResultCode?
+    var resultCode: ResultCode?
 
     public init(path: String, message: String, resultCode: ResultCode? = nil) {
         self.path = path

@@ -24,7 +24,7 @@ public enum SubjectFailure: Error, Sendable, Equatable, CustomStringConvertible 
 /// The run stopped because the subject cannot be driven (exit 69).
 public struct SubjectUnavailable: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -36,7 +36,7 @@ public struct ScenarioClock: Sendable, Equatable {
     public init(start: Double) { now = start }
 
     /// The time a command written at `at` runs at.
-    public mutating func enter(_ at: Double) -> Double {
+    mutating func enter(_ at: Double) -> Double {
         now = max(now, at)
         return now
     }

@@ -25,7 +25,7 @@ public struct SideInfo: Sendable, Equatable {
     }
 
     /// Why two sides cannot be compared (they must agree on what each op is compared under), or `nil`.
-    public func disagreement(with other: SideInfo, names: (String, String)) -> String? {
+    func disagreement(with other: SideInfo, names: (String, String)) -> String? {
         for op in Set(ops.keys).intersection(other.ops.keys).sorted() {
             let mine = ops[op] ?? nil, theirs = other.ops[op] ?? nil
             if mine != theirs {
@@ -85,7 +85,7 @@ public struct TreeOutcome: Sendable, Equatable {
     /// On the control's outcome with a secondary control: where the two controls differed (noise).
     public var noisePaths: Set<String> = []
     /// On the control's outcome with a secondary control: the time the secondary reported (A/A timing).
-    public var secondaryDurationNs: UInt64?
+    var secondaryDurationNs: UInt64?
     public init(tree: [String: JSONValue], durationNs: UInt64? = nil) {
         self.tree = tree
         self.durationNs = durationNs

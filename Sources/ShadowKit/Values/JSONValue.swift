@@ -22,7 +22,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     }
 
     /// A short name of the JSON type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
