@@ -624,16 +624,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 equal, { subject.diffBehaviour(a, b, into: &$0) }, subject.noisePaths(a), place,
                 &result, trees: { (subject.behaviourTree(a), subject.behaviourTree(b)) }, check: checkInput) else { return }
             let controlCode = subject.rejectionCode(a)
-            let kind: DivergenceKind
-            if noise {
-                kind = .noise
-            } else if (controlCode == nil) != (candidateCode == nil) {
-                kind = .rejectionMismatch
-            } else if controlCode != candidateCode {
-                kind = .errorCodeMismatch
-            } else {
-                kind = .valueMismatch
-            }
+            let kind = noise ? .noise : Self.behaviourKind(controlCode, candidateCode)
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
                    controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario,
                    input, &result, check: checkInput, note: note,
@@ -707,19 +698,17 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         case (.success(let a), .success(let b)):
             controlCode = subject.rejectionCode(a)
             candidateCode = subject.rejectionCode(b)
-            if part == .sideEffects {
-                kind = .eventMismatch
-            } else if (controlCode == nil) != (candidateCode == nil) {
-                kind = .rejectionMismatch
-            } else if controlCode != candidateCode {
-                kind = .errorCodeMismatch
-            } else {
-                kind = .valueMismatch
-            }
+            kind = part == .sideEffects ? .eventMismatch : Self.behaviourKind(controlCode, candidateCode)
         }
         record(kind, diff: found.entries, controlCode: controlCode, candidateCode: candidateCode,
                controlTree: { tree(found.control) }, candidateTree: { tree(candidate) }, place, scenario, input,
                &result, note: found.reason, unexpected: .reproduces(found.quirks))
+    }
+
+    /// The kind of a difference in behaviour between two outcomes with these rejection codes (`nil`: carried out).
+    static func behaviourKind(_ controlCode: String?, _ candidateCode: String?) -> DivergenceKind {
+        if (controlCode == nil) != (candidateCode == nil) { return .rejectionMismatch }
+        return controlCode != candidateCode ? .errorCodeMismatch : .valueMismatch
     }
 
     private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
