@@ -69,7 +69,7 @@ quick-test: deps
 
 # Parity of the Laravel app with the built-in subject on the default corpus (PARITY_SIZE scenarios) plus the
 # recorded and regression scenarios: PHP legacy and PHP modern against the built-in sides give zero divergences,
-# and PHP legacy vs PHP modern gives the built-in pair's signatures and counts. Fails on any difference.
+# and PHP legacy vs PHP modern gives the built-in sides' signatures and counts (as sides: with the checks a worker offers). Fails on any difference.
 parity: release php-deps
 	@mkdir -p $(PARITY_DIR)
 	$(BIN) generate --seed $(SEED) --count $(PARITY_SIZE) --out $(PARITY_DIR)/corpus.jsonl
@@ -80,7 +80,7 @@ parity: release php-deps
 	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
 		--control "$(PHP_WORKER) legacy" --candidate "$(PHP_WORKER) modern" > $(PARITY_DIR)/pair.json
 	$(BIN) run --input $(PARITY_DIR)/corpus.jsonl $(INPUT_FLAGS) --db $(PARITY_DIR)/parity.sqlite --quiet --json \
-		> $(PARITY_DIR)/builtin.json
+		--control builtin:legacy --candidate builtin:modern > $(PARITY_DIR)/builtin.json
 	python3 scripts/parity.py $(PARITY_DIR)/legacy.json $(PARITY_DIR)/modern.json $(PARITY_DIR)/pair.json $(PARITY_DIR)/builtin.json
 
 # The default corpus through the Laravel app (PHP legacy vs PHP modern), then the gate and the report.

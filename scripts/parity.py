@@ -4,8 +4,9 @@
     parity.py LEGACY_VS_BUILTIN.json MODERN_VS_BUILTIN.json PAIR.json BUILTIN_PAIR.json
 
 The first two runs (one language against the other, same implementation) must show no divergence of any
-kind; the third (legacy against modern in the other language) must give the built-in pair's fourth run
-exactly: the same signatures with the same counts, the same knock-on (downstream) signatures with their
+kind; the third (legacy against modern in the other language) must give the fourth run, the built-in
+pair as sides (`--control builtin:legacy --candidate builtin:modern`: the checks a worker control offers,
+`without` probes but no corrected world for knock-ons and no triggered quirks), exactly: the same signatures with the same counts, the same knock-on (downstream) signatures with their
 roots, the same per-feature counts, and each accepted signature explained and unexplained as often (the PHP
 legacy answers the counterfactual check's `without` probes as the built-in legacy switches its quirks off). Knock-ons are chained on the `entities` the control returns, so equal
 downstream counts also check that the other language's entities match the built-in ones. Exit 0 on parity,
