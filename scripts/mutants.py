@@ -149,8 +149,9 @@ def shadow_run(binary, corpus, database):
     return run_id, signatures, verdicts
 
 
-def compare(base, mutant):
-    """(caught, evidence lines, absorbed-by lines)."""
+def compare(base, mutant, ops=()):
+    """(caught, evidence lines, absorbed-by lines). Evidence on the mutant's own ops (`# ops:`) comes first, so a
+    table row starts with what the bug itself changed rather than with knock-on counts that drift."""
     evidence, absorbed = [], []
     for signature, entry in mutant.items():
         before = base.get(signature, {}).get("count", 0)
@@ -160,6 +161,7 @@ def compare(base, mutant):
     for signature, entry in base.items():
         if entry["rule"] is None and signature not in mutant:
             evidence.append(f"{entry['op']} {entry['kind']} `{signature}` (gone)")
+    evidence.sort(key=lambda line: line.split(" ", 1)[0] not in ops)
     for signature in sorted(set(base) | set(mutant)):
         entry = mutant.get(signature) or base[signature]
         if entry["rule"] is None:
@@ -232,7 +234,8 @@ def main():
                             "evidence": [output[-300:]], "absorbed": [], "build": seconds})
             continue
         _, signatures, verdicts = shadow_run(scratch.binary, corpus, os.path.join(scratch.folder, "mutant.sqlite"))
-        caught, evidence, absorbed = compare(base, signatures)
+        own_ops = {op.strip() for op in header["ops"].split(",") if op.strip()}
+        caught, evidence, absorbed = compare(base, signatures, own_ops)
         feature = header["feature"]
         entry = {"name": name, **header, "status": "caught" if caught else "missed", "caught": caught,
                  "evidence": evidence, "absorbed": absorbed, "build": seconds,
