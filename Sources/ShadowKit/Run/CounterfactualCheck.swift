@@ -85,9 +85,6 @@ extension ShadowRunner {
         }
     }
 
-    /// A fresh check state for a scenario.
-    func makeCheckState() -> CheckState { CheckState() }
-
     /// Whether the run checks accepted divergences against the control with quirks switched off.
     var checksCounterfactuals: Bool {
         !quirks.switchable.isEmpty
@@ -264,12 +261,8 @@ extension ShadowRunner {
     /// already differ.
     func isRoot(_ check: CheckState) -> Bool { !check.downstream }
 
-    /// The quirks of every unexpired rule that applies to the command (its op, and `when`): quirks combine.
-    func quirksApplying(to command: Subject.Command) -> Set<String> {
-        quirksApplying(to: command, op: subject.encode(command).op)
-    }
-
-    /// The same, for a command whose op is known (no encoding unless a rule's `when` needs the fields).
+    /// The quirks of every unexpired rule that applies to the command (its op, and `when`): quirks combine. The
+    /// command is encoded only when a rule's `when` needs its fields.
     func quirksApplying(to command: Subject.Command, op: String) -> Set<String> {
         guard let entry = quirks.byOp[op] else { return [] }
         guard !entry.conditional.isEmpty else { return entry.always }

@@ -424,7 +424,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.fatal = Self.fatal(error, scenario, first) ?? error
             return nil
         }
-        result.check = continuing?.check ?? (checksCounterfactuals ? makeCheckState() : nil)
+        result.check = continuing?.check ?? (checksCounterfactuals ? CheckState() : nil)
         let sideEffectsFeature = subject.sideEffectsFeature.flatMap { isSelected($0) ? $0 : nil }
         let sideEffectsIndex = sideEffectsFeature.flatMap { featureIndex[$0] }
         for (position, input) in scenario.commands.enumerated() {
