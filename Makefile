@@ -32,11 +32,16 @@ deps:
 		(apt-get update -qq && apt-get install -y -qq libsqlite3-dev libssl-dev sqlite3 python3-jsonschema) >/dev/null; \
 	fi
 
-build: deps
-	$(SWIFT) build
+# Both builds leave debug information out (-gnone): it was a sixth of a fresh build's time and nothing here reads
+# it (BENCHMARKS.md). A plain `swift build` (with it) does not share objects with these: use one or the other.
+BUILD_FLAGS ?= -Xswiftc -gnone
 
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+# Only the tool: the test-support library is built by `make test` alone.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product shadowgate $(BUILD_FLAGS)
 
 # The main job: generated corpus + recorded scenarios, compared, stored, summarised.
 run: release
@@ -56,14 +61,14 @@ php-deps:
 
 # Every test: the Swift suites, then the PHPUnit suites of the Laravel package and the example app.
 test: deps php-deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
 	sh integrations/laravel/bin/test
 	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) sh $(LARAVEL)/bin/test
 
 # The quick loop: everything but the tests tagged slow (worker processes, big runs, worker-count comparisons).
 quick-test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	SHADOWGATE_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build \
 		--skip 'WorkerSubjectTests|WorkerCommandTests|IdenticalForOneAndFourWorkers|IdenticalForAnyWorkerCount|longScenariosReadInParts|typedDiffEqualsTreeDiff|completeRunFillsEveryTable|runsInOneDatabaseStayApart'
 

@@ -74,6 +74,9 @@ public struct LMSSubject: ShadowSubject {
     public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.behaviour(outcome) }
     public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.sideEffects(outcome) }
     public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { OutcomeTree.outcome(outcome) }
+    public func outcomeTree(_ outcome: LMS.Outcome, selecting selection: TreeSelection) -> JSONValue {
+        OutcomeTree.outcome(outcome, selecting: selection)
+    }
     public func diffBehaviour(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
         OutcomeDiff.behaviour(control, candidate, &diff)
     }

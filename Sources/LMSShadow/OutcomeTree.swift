@@ -9,6 +9,10 @@ enum OutcomeTree {
     static func behaviour(_ o: Outcome) -> JSONValue { tree(o.behaviour) }
     static func sideEffects(_ o: Outcome) -> JSONValue { tree(o.sideEffects) }
     static func outcome(_ o: Outcome) -> JSONValue { tree(o) }
+    /// The parts of the outcome's tree `selection` names (what accepted rules' value constraints read).
+    static func outcome(_ o: Outcome, selecting selection: TreeSelection) -> JSONValue {
+        (try? JSONValueEncoder.tree(of: o, selecting: selection)) ?? .null
+    }
 
     /// The tree of one outcome part. The outcome types' synthesized `encode(to:)` never throws, and the
     /// encoder throws nothing of its own, so `.null` is never the answer for them.

@@ -44,6 +44,9 @@ public struct BuggyLMS: ShadowSubject {
     public func behaviourTree(_ outcome: LMS.Outcome) -> JSONValue { base.behaviourTree(outcome) }
     public func sideEffectsTree(_ outcome: LMS.Outcome) -> JSONValue { base.sideEffectsTree(outcome) }
     public func outcomeTree(_ outcome: LMS.Outcome) -> JSONValue { base.outcomeTree(outcome) }
+    public func outcomeTree(_ outcome: LMS.Outcome, selecting selection: TreeSelection) -> JSONValue {
+        base.outcomeTree(outcome, selecting: selection)
+    }
     public func diffBehaviour(_ control: LMS.Outcome, _ candidate: LMS.Outcome, into diff: inout DiffBuilder) {
         base.diffBehaviour(control, candidate, into: &diff)
     }

@@ -1,7 +1,7 @@
 import Foundation
 import LMS
 import LMSShadow
-import ShadowKit
+@testable import ShadowKit
 import ShadowTestSupport
 import Testing
 
@@ -27,6 +27,31 @@ import Testing
             }
         }
         #expect(checked > 5_000)
+    }
+
+    /// The trees built for the shipped accepted rules' value constraints answer every constrained path as the
+    /// whole trees do.
+    @Test func selectedTreesAnswerTheShippedRulesPaths() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let rules = try AcceptedRules.load(path: root.appendingPathComponent("scenarios/accepted.yaml").path)
+        let patterns = rules.rules.flatMap { rule in (rule.control.entries + rule.candidate.entries).map(\.pattern) }
+        #expect(patterns.count > 5)
+        let selection = TreeSelection(patterns)
+        let subject = LMSSubject()
+        var source = GeneratedSource(seed: 12, count: 100, profile: TrafficProfile(edgeCaseShare: 0.6))
+        var smaller = 0
+        for pair in try Fixtures.outcomes(subject, &source) {
+            for outcome in [pair.control, pair.candidate].compactMap({ $0 }) {
+                let whole = subject.outcomeTree(outcome)
+                let selected = subject.outcomeTree(outcome, selecting: selection)
+                for pattern in patterns {
+                    #expect(pattern.values(in: selected, bindings: []) == pattern.values(in: whole, bindings: []))
+                }
+                if selected != whole { smaller += 1 }
+            }
+        }
+        #expect(smaller > 1_000)
     }
 
     @Test(arguments: [EventPayload(), EventPayload(courseId: 0), EventPayload(userId: -42, passed: false),

@@ -1,5 +1,5 @@
 import Foundation
-import ShadowKit
+@testable import ShadowKit
 import Testing
 
 /// `JSONValueEncoder` gives the tree that `JSONEncoder`'s text read back gives (`JSONValue.of`), without the text.
@@ -87,6 +87,34 @@ import Testing
         let tree = try JSONValueEncoder.tree(of: Nested())
         #expect(tree == JSONValue.of(Nested()))
         #expect(tree["list"] == .array([.string("a"), .object(["inner": .bool(true)]), .double(2.5)]))
+    }
+
+    /// A selected tree answers every selected path as the whole tree does, and leaves out what no path reaches.
+    @Test(arguments: samples.indices)
+    func selectedTreeAnswersItsPathsAsTheWholeTree(_ index: Int) throws {
+        let sample = Self.samples[index]
+        let whole = try JSONValueEncoder.tree(of: sample)
+        let paths = ["$.inner.score", "$.list[*].flags", "$.list[1].name", "$.matrix[*][0]", "$.map.*", "$.count",
+                     "$.missing", "$.inner.flags[0]", "$.nothing.here"]
+        let patterns = paths.compactMap(PathPattern.init)
+        #expect(patterns.count == paths.count)
+        let selected = try JSONValueEncoder.tree(of: sample, selecting: TreeSelection(patterns))
+        for pattern in patterns {
+            #expect(pattern.values(in: selected, bindings: []) == pattern.values(in: whole, bindings: []), "\(pattern)")
+        }
+        // Nested values no path leads to are not built (plain fields may stay: they cost nothing to keep);
+        // list elements keep their places.
+        #expect(selected["url"] == nil && selected["data"] == nil && selected["kind"] == nil)
+        if case .array(let list)? = selected["list"] { #expect(list.count == sample.list.count) } else { Issue.record("no list") }
+        // An index names one element: the others stay in place as null.
+        let second = try JSONValueEncoder.tree(of: sample.list, selecting: TreeSelection([PathPattern("$[1].name")!]))
+        if case .array(let items) = second, items.count == 2 {
+            #expect(items[0] == .null && items[1]["name"] == .string(sample.list[1].name))
+        } else {
+            #expect(sample.list.count != 2)
+        }
+        #expect(try JSONValueEncoder.tree(of: sample, selecting: .everything) == whole)
+        #expect(try JSONValueEncoder.tree(of: sample, selecting: TreeSelection([PathPattern("$")!])) == whole)
     }
 
     struct PathProbe: Encodable {

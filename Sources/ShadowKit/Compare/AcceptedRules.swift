@@ -76,10 +76,12 @@ public struct AcceptedRule: Sendable, Equatable {
     }
 
     /// Whether the values hold: `control` in the control's outcome tree, `candidate` in the candidate's,
-    /// `when` in the command's fields.
-    func valuesHold(control controlTree: JSONValue, candidate candidateTree: JSONValue,
-                           command: JSONValue) -> Bool {
-        when.hold(in: command) && control.hold(in: controlTree) && candidate.hold(in: candidateTree)
+    /// `when` in the command's fields. A tree is built only if a condition reads it, and only until one fails.
+    func valuesHold(control controlTree: @autoclosure () -> JSONValue,
+                    candidate candidateTree: @autoclosure () -> JSONValue,
+                    command: @autoclosure () -> JSONValue) -> Bool {
+        (when.isEmpty || when.hold(in: command())) && (control.isEmpty || control.hold(in: controlTree()))
+            && (candidate.isEmpty || candidate.hold(in: candidateTree()))
     }
 
     /// Whether the rule applies to a command at all: its op, and `when` on the command's fields.

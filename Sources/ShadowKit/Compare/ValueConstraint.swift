@@ -43,6 +43,9 @@ public struct ValueConditions: Sendable, Equatable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The paths the constraints read.
+    var patterns: [PathPattern] { entries.map(\.pattern) }
+
     public static func == (lhs: ValueConditions, rhs: ValueConditions) -> Bool {
         lhs.entries.map(\.pattern) == rhs.entries.map(\.pattern)
             && lhs.entries.map(\.constraint) == rhs.entries.map(\.constraint)

@@ -101,20 +101,18 @@ extension ShadowRunner {
     }
 
     /// The first unexpired rule that accepts the divergence, values included, and the expired ones before it
-    /// that would have. `trees` are the control's and candidate's outcome trees, built only if a rule asks.
-    func acceptingRule(_ candidates: [(index: Int, expired: Bool)], trees: () -> (JSONValue, JSONValue),
+    /// that would have. `controlTree` and `candidateTree` build the parts of the outcomes' trees a selection
+    /// names; each rule asks for the parts its constraints read, and only if it constrains values.
+    func acceptingRule(_ candidates: [(index: Int, expired: Bool)], controlTree: (TreeSelection) -> JSONValue,
+                       candidateTree: (TreeSelection) -> JSONValue,
                        command: Subject.Command) -> (rule: Int?, expired: [String]) {
-        var built: (JSONValue, JSONValue, JSONValue)?
         var expired: [String] = []
         for (index, isExpired) in candidates {
             let rule = options.accepted.rules[index]
             if rule.constrainsValues {
-                if built == nil {
-                    let (control, candidate) = trees()
-                    built = (control, candidate, .object(subject.encode(command).fields))
-                }
-                guard let (control, candidate, fields) = built,
-                      rule.valuesHold(control: control, candidate: candidate, command: fields) else { continue }
+                let parts = valueTrees[index]
+                guard rule.valuesHold(control: controlTree(parts.control), candidate: candidateTree(parts.candidate),
+                                      command: .object(subject.encode(command).fields)) else { continue }
             }
             if isExpired { expired.append(rule.id) } else { return (index, expired) }
         }

@@ -192,6 +192,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     let featureIndex: [String: Int]
     /// The quirks of the rules, for the counterfactual check.
     let quirks: QuirkPlan
+    /// Per accepted rule, the parts of the control's and the candidate's outcome trees its value constraints
+    /// read: all the rule needs of a divergence's outcomes, built instead of whole trees.
+    let valueTrees: [(control: TreeSelection, candidate: TreeSelection)]
 
     public init(subject: Subject, options: RunOptions) {
         self.subject = subject
@@ -200,6 +203,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         featureIndex = Dictionary(featureOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         quirks = QuirkPlan(rules: options.accepted, tolerances: options.comparator.rules.tolerances, day: options.day,
                            switchable: subject.switchableQuirks)
+        valueTrees = options.accepted.rules.map { (TreeSelection($0.control.patterns), TreeSelection($0.candidate.patterns)) }
     }
 
     /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
@@ -603,13 +607,13 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.counts[place.index].matches += 1
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
-                   controlCode: nil, candidateCode: nil, controlTree: { .object(["error": .string("\(error)")]) },
-                   candidateTree: { tree(candidate) }, place, scenario, input, &result,
+                   controlCode: nil, candidateCode: nil, controlTree: { _ in .object(["error": .string("\(error)")]) },
+                   candidateTree: { tree(candidate, $0) }, place, scenario, input, &result,
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
-                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a) },
-                   candidateTree: { .object(["error": .string("\(error)")]) }, place, scenario, input, &result,
+                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a, selecting: $0) },
+                   candidateTree: { _ in .object(["error": .string("\(error)")]) }, place, scenario, input, &result,
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
@@ -626,7 +630,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             let controlCode = subject.rejectionCode(a)
             let kind = noise ? .noise : Self.behaviourKind(controlCode, candidateCode)
             record(kind, diff: diff, controlCode: controlCode, candidateCode: candidateCode,
-                   controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario,
+                   controlTree: { subject.outcomeTree(a, selecting: $0) },
+                   candidateTree: { subject.outcomeTree(b, selecting: $0) }, place, scenario,
                    input, &result, check: checkInput, note: note,
                    unexpected: note == nil ? nil : .toleranceNotExplained)
         }
@@ -646,7 +651,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             equal, { subject.diffSideEffects(a, b, into: &$0) }, subject.noisePaths(a), place,
             &result, trees: { (subject.sideEffectsTree(a), subject.sideEffectsTree(b)) }, check: check) else { return }
         record(noise ? .noise : .eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
-               controlTree: { subject.outcomeTree(a) }, candidateTree: { subject.outcomeTree(b) }, place, scenario, input,
+               controlTree: { subject.outcomeTree(a, selecting: $0) },
+                   candidateTree: { subject.outcomeTree(b, selecting: $0) }, place, scenario, input,
                &result, check: check, note: note,
                unexpected: note == nil ? nil : .toleranceNotExplained)
     }
@@ -701,7 +707,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             kind = part == .sideEffects ? .eventMismatch : Self.behaviourKind(controlCode, candidateCode)
         }
         record(kind, diff: found.entries, controlCode: controlCode, candidateCode: candidateCode,
-               controlTree: { tree(found.control) }, candidateTree: { tree(candidate) }, place, scenario, input,
+               controlTree: { tree(found.control, $0) }, candidateTree: { tree(candidate, $0) }, place, scenario, input,
                &result, note: found.reason, unexpected: .reproduces(found.quirks))
     }
 
@@ -711,9 +717,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         return controlCode != candidateCode ? .errorCodeMismatch : .valueMismatch
     }
 
-    private func tree(_ result: Result<Subject.Outcome, any Error>) -> JSONValue {
+    private func tree(_ result: Result<Subject.Outcome, any Error>, _ selection: TreeSelection) -> JSONValue {
         switch result {
-        case .success(let outcome): subject.outcomeTree(outcome)
+        case .success(let outcome): subject.outcomeTree(outcome, selecting: selection)
         case .failure(let error): .object(["error": .string("\(error)")])
         }
     }
@@ -774,7 +780,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     /// a full ``Divergence`` is built only for the first few of each signature, which are the only ones the
     /// merger may keep as examples (or for every one, in replays).
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
-                        controlTree: () -> JSONValue, candidateTree: () -> JSONValue, _ place: Place,
+                        controlTree: (TreeSelection) -> JSONValue, candidateTree: (TreeSelection) -> JSONValue, _ place: Place,
                         _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                         _ result: inout BatchResult, check: CheckInput? = nil, note: String? = nil,
                         unexpected: Unexpected? = nil) {
@@ -829,7 +835,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         var rule = shape.rule
         var expired = shape.expired
         if let candidates = shape.candidates {
-            let (index, matched) = acceptingRule(candidates, trees: { (controlTree(), candidateTree()) },
+            let (index, matched) = acceptingRule(candidates, controlTree: controlTree, candidateTree: candidateTree,
                                                  command: input.command)
             rule = index.map { options.accepted.rules[$0].id }
             expired = matched
@@ -876,8 +882,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             full.root = root
             full.note = note
             if example {
-                full.controlOutcome = controlTree()
-                full.candidateOutcome = candidateTree()
+                full.controlOutcome = controlTree(.everything)
+                full.candidateOutcome = candidateTree(.everything)
                 result.examples.append(Example(divergence: full, slot: slot, rank: rank))
             }
             if options.keepsEveryDivergence { result.divergences.append(full) }

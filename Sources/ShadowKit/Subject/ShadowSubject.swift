@@ -51,6 +51,11 @@ public protocol ShadowSubject: Sendable {
     func diffSideEffects(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder)
     /// The whole outcome as a tree, for storage and reports.
     func outcomeTree(_ outcome: Outcome) -> JSONValue
+    /// The parts of ``outcomeTree(_:)`` that `selection` names: what an accepted rule's value constraints read.
+    /// Looking up a selected path must give what it gives in the whole tree. The default builds the whole tree;
+    /// a subject that derives its trees from `Codable` types builds only the parts
+    /// (``JSONValueEncoder/tree(of:selecting:)``).
+    func outcomeTree(_ outcome: Outcome, selecting selection: TreeSelection) -> JSONValue
     /// The rejection code if the command was refused, `nil` if it was carried out.
     func rejectionCode(_ outcome: Outcome) -> String?
     /// What the candidate wrote to its event log, transition log and failed-jobs table.
@@ -116,6 +121,10 @@ extension ShadowSubject {
     }
 
     public func reportedDuration(_ outcome: Outcome) -> UInt64? { nil }
+
+    public func outcomeTree(_ outcome: Outcome, selecting selection: TreeSelection) -> JSONValue {
+        outcomeTree(outcome)
+    }
 
     public func noisePaths(_ control: Outcome) -> Set<String> { [] }
 

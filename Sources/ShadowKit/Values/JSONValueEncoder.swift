@@ -15,7 +15,13 @@ import Foundation
 public enum JSONValueEncoder {
     /// The tree of `value`. Throws only what the value's own `encode(to:)` throws.
     public static func tree<T: Encodable>(of value: T) throws -> JSONValue {
-        try TreeEncoder.encode(value, parent: nil, key: nil)
+        try TreeEncoder.encode(value, parent: nil, key: nil, selection: nil)
+    }
+
+    /// The parts of `value`'s tree that `selection` names (``TreeSelection``): the values a reader of a few
+    /// paths needs, without encoding the rest.
+    public static func tree<T: Encodable>(of value: T, selecting selection: TreeSelection) throws -> JSONValue {
+        try TreeEncoder.encode(value, parent: nil, key: nil, selection: TreeEncoder.narrowing(selection))
     }
 
     /// A `Double` as JSON text read back gives it: a whole number below 10^15 in magnitude is an integer
@@ -25,7 +31,7 @@ public enum JSONValueEncoder {
         value == value.rounded() && abs(value) < 1e15 ? .int(Int(value)) : .double(value)
     }
 
-    static func number(_ value: Float) -> JSONValue { number(Double(value.description) ?? Double(value)) }
+    fileprivate static func number(_ value: Float) -> JSONValue { number(Double(value.description) ?? Double(value)) }
 
     static func integer<T: BinaryInteger>(_ value: T) -> JSONValue {
         if let exact = Int(exactly: value) { return .int(exact) }
@@ -39,6 +45,8 @@ private final class TreeEncoder: Encoder {
 
     let parent: TreeEncoder?
     let key: (any CodingKey)?
+    /// The parts to build; `nil` builds everything.
+    let selection: TreeSelection?
     var shape = Shape.none
     var fields: [String: JSONValue] = [:]
     var items: [JSONValue] = []
@@ -46,9 +54,15 @@ private final class TreeEncoder: Encoder {
     /// Nested containers and super-encoders, filled in by `finish()`; rare (synthesized code never uses them).
     var nested: [(key: String?, index: Int, encoder: TreeEncoder)] = []
 
-    init(parent: TreeEncoder?, key: (any CodingKey)?) {
+    init(parent: TreeEncoder?, key: (any CodingKey)?, selection: TreeSelection?) {
         self.parent = parent
         self.key = key
+        self.selection = selection
+    }
+
+    /// `selection` as an encoder keeps it: `nil` when it keeps everything.
+    static func narrowing(_ selection: TreeSelection?) -> TreeSelection? {
+        selection?.whole == true ? nil : selection
     }
 
     var codingPath: [any CodingKey] {
@@ -63,10 +77,11 @@ private final class TreeEncoder: Encoder {
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    static func encode<T: Encodable>(_ value: T, parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONValue {
+    static func encode<T: Encodable>(_ value: T, parent: TreeEncoder?, key: (any CodingKey)?,
+                                     selection: TreeSelection?) throws -> JSONValue {
         if T.self == URL.self, let url = value as? URL { return .string(url.absoluteString) }
         if T.self == Data.self, let data = value as? Data { return .string(data.base64EncodedString()) }
-        let encoder = TreeEncoder(parent: parent, key: key)
+        let encoder = TreeEncoder(parent: parent, key: key, selection: selection)
         try value.encode(to: encoder)
         return encoder.finish()
     }
@@ -101,7 +116,10 @@ private final class TreeEncoder: Encoder {
     }
 
     func nestedEncoder(key: (any CodingKey)?, name: String?) -> TreeEncoder {
-        let child = TreeEncoder(parent: self, key: key)
+        // The caller writes into what it gets, so a part the selection leaves out is built whole here (rare:
+        // synthesized code never asks for nested containers).
+        let part = selection.flatMap { name.map($0.child(key:)) ?? $0.child(index: items.count) }
+        let child = TreeEncoder(parent: self, key: key, selection: Self.narrowing(part))
         if name == nil { items.append(.null) }
         nested.append((name, items.count - 1, child))
         return child
@@ -138,7 +156,11 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: UInt32, forKey key: Key) { set(.int(Int(value)), key) }
     mutating func encode(_ value: UInt64, forKey key: Key) { set(JSONValueEncoder.integer(value), key) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        set(try TreeEncoder.encode(value, parent: encoder, key: key), key)
+        guard let selection = encoder.selection else {
+            return set(try TreeEncoder.encode(value, parent: encoder, key: key, selection: nil), key)
+        }
+        guard let part = selection.child(key: key.stringValue) else { return }
+        set(try TreeEncoder.encode(value, parent: encoder, key: key, selection: TreeEncoder.narrowing(part)), key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
@@ -179,7 +201,13 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt32) { append(.int(Int(value))) }
     mutating func encode(_ value: UInt64) { append(JSONValueEncoder.integer(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        append(try TreeEncoder.encode(value, parent: encoder, key: IndexKey(encoder.items.count)))
+        let key = IndexKey(encoder.items.count)
+        guard let selection = encoder.selection else {
+            return append(try TreeEncoder.encode(value, parent: encoder, key: key, selection: nil))
+        }
+        // An element nobody descends into stays as `null`, so that indices hold.
+        guard let part = selection.child(index: key.intValue ?? 0) else { return append(.null) }
+        append(try TreeEncoder.encode(value, parent: encoder, key: key, selection: TreeEncoder.narrowing(part)))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
@@ -216,6 +244,6 @@ private struct SingleTreeContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) { set(.int(Int(value))) }
     mutating func encode(_ value: UInt64) { set(JSONValueEncoder.integer(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        set(try TreeEncoder.encode(value, parent: encoder.parent, key: encoder.key))
+        set(try TreeEncoder.encode(value, parent: encoder.parent, key: encoder.key, selection: encoder.selection))
     }
 }
