@@ -203,7 +203,9 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
         featureIndex = Dictionary(featureOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         quirks = QuirkPlan(rules: options.accepted, tolerances: options.comparator.rules.tolerances, day: options.day,
                            switchable: subject.switchableQuirks)
-        valueTrees = options.accepted.rules.map { (TreeSelection($0.control.patterns), TreeSelection($0.candidate.patterns)) }
+        valueTrees = options.accepted.rules.map {
+            (TreeSelection($0.control.patterns), TreeSelection($0.candidate.patterns))
+        }
     }
 
     /// Reads every scenario of `source`, compares, hands results to `sink`, and returns the totals.
@@ -612,7 +614,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
-                   controlCode: subject.rejectionCode(a), candidateCode: nil, controlTree: { subject.outcomeTree(a, selecting: $0) },
+                   controlCode: subject.rejectionCode(a), candidateCode: nil,
+                   controlTree: { subject.outcomeTree(a, selecting: $0) },
                    candidateTree: { _ in .object(["error": .string("\(error)")]) }, place, scenario, input, &result,
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .success(let b)):
@@ -652,7 +655,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             &result, trees: { (subject.sideEffectsTree(a), subject.sideEffectsTree(b)) }, check: check) else { return }
         record(noise ? .noise : .eventMismatch, diff: diff, controlCode: subject.rejectionCode(a), candidateCode: subject.rejectionCode(b),
                controlTree: { subject.outcomeTree(a, selecting: $0) },
-                   candidateTree: { subject.outcomeTree(b, selecting: $0) }, place, scenario, input,
+               candidateTree: { subject.outcomeTree(b, selecting: $0) }, place, scenario, input,
                &result, check: check, note: note,
                unexpected: note == nil ? nil : .toleranceNotExplained)
     }
@@ -778,9 +781,11 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     /// Counts a divergence under its signature. Signature and rule depend only on the divergence's shape
     /// (feature, op, kind, codes, paths), and a run has few shapes, so each is classified once per batch;
     /// a full ``Divergence`` is built only for the first few of each signature, which are the only ones the
-    /// merger may keep as examples (or for every one, in replays).
+    /// merger may keep as examples (or for every one, in replays). `controlTree` and `candidateTree` build the
+    /// outcomes' trees, whole (``TreeSelection/everything``) for a kept divergence, in parts for a value rule.
     private func record(_ kind: DivergenceKind, diff: [DiffEntry], controlCode: String?, candidateCode: String?,
-                        controlTree: (TreeSelection) -> JSONValue, candidateTree: (TreeSelection) -> JSONValue, _ place: Place,
+                        controlTree: (TreeSelection) -> JSONValue, candidateTree: (TreeSelection) -> JSONValue,
+                        _ place: Place,
                         _ scenario: ScenarioInput<Subject.Command>, _ input: InputCommand<Subject.Command>,
                         _ result: inout BatchResult, check: CheckInput? = nil, note: String? = nil,
                         unexpected: Unexpected? = nil) {
