@@ -7,6 +7,11 @@ import PackageDescription
 // optimise everything anyway.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+// The engine is generic over its subject; with cross-module optimisation the modules that pick a subject
+// (LMSShadow, ShadowCommands, the benchmarks) specialise the runner for it: a full shadow run takes about 15%
+// less CPU (generic metadata lookups were a tenth of it), for about 10 s more of a fresh release build.
+let engineSpecialisedInRelease: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "ShadowGate",
     platforms: [.macOS(.v14)],
@@ -41,7 +46,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
-            swiftSettings: optimisedInDebug
+            swiftSettings: optimisedInDebug + engineSpecialisedInRelease
         ),
         // Feature flags, .env, rollout plan, ledger, monitor.
         .target(
