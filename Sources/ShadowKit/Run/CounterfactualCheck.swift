@@ -107,12 +107,19 @@ extension ShadowRunner {
                        candidateTree: (TreeSelection) -> JSONValue,
                        command: Subject.Command) -> (rule: Int?, expired: [String]) {
         var expired: [String] = []
+        var fields: JSONValue?
+        func commandFields() -> JSONValue {
+            if let fields { return fields }
+            let encoded = JSONValue.object(subject.encode(command).fields)
+            fields = encoded
+            return encoded
+        }
         for (index, isExpired) in candidates {
             let rule = options.accepted.rules[index]
             if rule.constrainsValues {
                 let parts = valueTrees[index]
                 guard rule.valuesHold(control: controlTree(parts.control), candidate: candidateTree(parts.candidate),
-                                      command: .object(subject.encode(command).fields)) else { continue }
+                                      command: commandFields()) else { continue }
             }
             if isExpired { expired.append(rule.id) } else { return (index, expired) }
         }

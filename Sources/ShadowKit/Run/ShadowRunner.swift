@@ -609,14 +609,14 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             result.counts[place.index].matches += 1
         case (.failure(let error), _):
             record(.controlError, diff: [DiffEntry(path: "$.error", control: .string("\(error)"), candidate: nil)],
-                   controlCode: nil, candidateCode: nil, controlTree: { _ in .object(["error": .string("\(error)")]) },
+                   controlCode: nil, candidateCode: nil, controlTree: { tree(control, $0) },
                    candidateTree: { tree(candidate, $0) }, place, scenario, input, &result,
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .failure(let error)):
             record(.candidateError, diff: [DiffEntry(path: "$.error", control: nil, candidate: .string("\(error)"))],
                    controlCode: subject.rejectionCode(a), candidateCode: nil,
                    controlTree: { subject.outcomeTree(a, selecting: $0) },
-                   candidateTree: { _ in .object(["error": .string("\(error)")]) }, place, scenario, input, &result,
+                   candidateTree: { tree(candidate, $0) }, place, scenario, input, &result,
                    check: CheckInput(candidate: candidate, part: .behaviour))
         case (.success(let a), .success(let b)):
             let candidateCode = subject.rejectionCode(b)
