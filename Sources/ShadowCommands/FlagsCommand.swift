@@ -16,10 +16,7 @@ struct FlagsCommand: ParsableCommand {
         var env: String = ".env"
 
         func configuration() throws -> FlagConfiguration {
-            guard let text = try? String(contentsOfFile: env, encoding: .utf8) else {
-                throw LocatedError(file: env, message: "cannot read the .env file")
-            }
-            let file = try DotEnvFile.parse(text, file: env)
+            let file = try DotEnvFile.load(contentsOf: env)
             return try FlagConfiguration(features: LMSFeature.allCases.map(\.rawValue), environment: file)
         }
     }

@@ -19,7 +19,7 @@ struct GateCommand: ParsableCommand {
     var feature: [String] = []
 
     @Option(name: .long, help: "The success-criteria Markdown table.")
-    var criteria: String = "scenarios/success-criteria.md"
+    var criteria: String = defaultCriteriaPath
 
     @Option(name: .long, help: "An llvm-cov JSON export (llvm-cov export -summary-only) for the coverage row.")
     var coverage: String?

@@ -51,7 +51,6 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds spent shrinking unexpected signatures to minimal reproductions (0: none).")
     var shrinkBudget: Double = 20
 
-    static let defaultCriteria = "scenarios/success-criteria.md"
     static let defaultConfig = "scenarios/report.yaml"
 
     func validate() throws {
@@ -112,7 +111,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     private func loadGate() throws -> GateEvaluator? {
-        let path = criteria ?? Self.defaultCriteria
+        let path = criteria ?? defaultCriteriaPath
         if criteria == nil, !FileManager.default.fileExists(atPath: path) {
             printError("warning: \(path) not found; the report has no verdicts (give --criteria FILE)")
             return nil

@@ -89,7 +89,7 @@ struct AdvanceCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var planOption: PlanOption
     @Option(name: .long, help: "The success-criteria Markdown table.")
-    var criteria: String = "scenarios/success-criteria.md"
+    var criteria: String = defaultCriteriaPath
     @Flag(name: .long, help: "Decide and show the change, but write nothing (no .env, no ledger).")
     var dryRun = false
     @OptionGroup var actor: ActorOption

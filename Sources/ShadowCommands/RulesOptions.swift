@@ -42,7 +42,7 @@ func loadConfig<T>(_ path: String, default defaultPath: String,
                    _ load: (String) throws(ConfigError) -> T) throws(ConfigError) -> T? {
     guard FileManager.default.fileExists(atPath: path) else {
         if path == defaultPath { return nil }
-        throw ConfigError(file: path, message: "no such file")
+        throw ConfigError(file: path, message: "no such file", unreadable: true)
     }
     return try load(path)
 }

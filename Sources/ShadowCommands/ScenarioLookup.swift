@@ -42,11 +42,16 @@ func findScenario(id: String, file: String?, seed: UInt64?) throws -> ScenarioIn
     try LMSSubject().findScenario(id: id, file: file, seed: seed)
 }
 
-/// The criteria table and the gate built on it; read and parse errors are malformed input (exit 65).
+/// Where `gate`, `advance` and `report` look for the success-criteria table unless given `--criteria`: relative
+/// to the working directory, so it is found from the project's root.
+let defaultCriteriaPath = "scenarios/success-criteria.md"
+
+/// The criteria table and the gate built on it; a table that cannot be read exits 66, one that does not parse 65.
 func loadCriteria(_ path: String, coverage: String? = nil) throws -> (table: CriteriaTable, evaluator: GateEvaluator) {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw LocatedError(file: path, message: "cannot read the criteria table")
-    }
+    let hint = path == defaultCriteriaPath
+        ? " (the default path is relative to the working directory: run from the project's root, or give --criteria FILE)"
+        : ""
+    let text = try ConfigFile.text(path: path, unreadable: "cannot read the criteria table" + hint)
     let table = try CriteriaTable.parse(text, file: path)
     return (table, try GateEvaluator(table: table, coverage: try coverage.map(CoverageExport.lineCoverage)))
 }

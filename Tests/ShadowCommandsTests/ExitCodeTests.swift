@@ -57,9 +57,30 @@ import Testing
         let scenario = try shadowgate(["run", "--input", "bad.jsonl", "--db", "db.sqlite"] + CLI.ruleArguments)
         #expect(scenario.status == ExitCodes.malformedInput, "\(scenario.stderr)")
         #expect(scenario.stderr.contains("error: bad.jsonl:1: "), "\(scenario.stderr)")
-        let criteria = try shadowgate(["gate", "--db", "db.sqlite", "--criteria", "missing.md"])
+        _ = try directory.write("criteria.md", "| Metric | Target |\n|---|---|\n")
+        let criteria = try shadowgate(["gate", "--db", "db.sqlite", "--criteria", "criteria.md"])
         #expect(criteria.status == ExitCodes.malformedInput, "\(criteria.stderr)")
+        #expect(criteria.stderr.hasPrefix("error: criteria.md:1: "), "\(criteria.stderr)")
+    }
+
+    /// A file the user named (or the default one) that cannot be read at all: 66, as sysexits has it.
+    @Test func sixtySixNoInput() throws {
+        let scenario = try shadowgate(["run", "--input", "missing.jsonl", "--db", "db.sqlite"] + CLI.ruleArguments)
+        #expect(scenario.status == ExitCodes.noInput, "\(scenario.stderr)")
+        #expect(scenario.stderr.hasSuffix("\nerror: missing.jsonl: cannot open the file for reading\n"), "\(scenario.stderr)")
+        let criteria = try shadowgate(["gate", "--db", "db.sqlite", "--criteria", "missing.md"])
+        #expect(criteria.status == ExitCodes.noInput, "\(criteria.stderr)")
         #expect(criteria.stderr == "error: missing.md: cannot read the criteria table\n")
+        // The default table is relative to the working directory; outside the project the message says so.
+        let byDefault = try shadowgate(["gate", "--db", "db.sqlite"])
+        #expect(byDefault.status == ExitCodes.noInput, "\(byDefault.stderr)")
+        #expect(byDefault.stderr == "error: scenarios/success-criteria.md: cannot read the criteria table (the default "
+            + "path is relative to the working directory: run from the project's root, or give --criteria FILE)\n")
+        let env = try shadowgate(["flags", "status", "--env", "missing.env"])
+        #expect(env.status == ExitCodes.noInput, "\(env.stderr)")
+        let rules = try shadowgate(["run", "--generate", "1", "--db", "db.sqlite", "--accepted", "missing.yaml"])
+        #expect(rules.status == ExitCodes.noInput, "\(rules.stderr)")
+        #expect(rules.stderr.hasSuffix("\nerror: missing.yaml: no such file\n"), "\(rules.stderr)")
     }
 
     @Test func sixtyNineSubjectUnavailable() throws {
@@ -99,7 +120,9 @@ import Testing
         func code(_ error: any Error) -> Int32? { (ExitCodes.map(error) as? ExitCode)?.rawValue }
         #expect(code(LocatedError(file: "f", line: 3, message: "bad")) == ExitCodes.malformedInput)
         #expect(code(DotEnvError.syntax(file: ".env", line: 2, message: "x")) == ExitCodes.malformedInput)
-        #expect(code(DotEnvError.readFailed(path: ".env", operation: "read", reason: "EIO")) == ExitCodes.malformedInput)
+        #expect(code(DotEnvError.readFailed(path: ".env", operation: "read", reason: "EIO")) == ExitCodes.noInput)
+        #expect(code(LocatedError(file: "f", message: "cannot read", unreadable: true)) == ExitCodes.noInput)
+        #expect(code(ScenarioError(file: "f", line: 0, message: "cannot open", unreadable: true)) == ExitCodes.noInput)
         #expect(code(DotEnvError.changedConcurrently(path: ".env")) == ExitCodes.cannotWrite)
         #expect(code(RolloutError.env(.io(path: ".env", operation: "write", reason: "ENOSPC"))) == ExitCodes.cannotWrite)
         #expect(code(RolloutError.store(StoreError(path: "db", message: "x"))) == ExitCodes.databaseError)

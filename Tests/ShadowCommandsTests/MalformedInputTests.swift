@@ -136,11 +136,13 @@ struct MalformedInputTests {
         #expect(try CLI.sqlite(directory.file("runs.sqlite"), "SELECT status, commands, scenarios FROM runs") == [["complete", "6", "3"]])
     }
 
-    @Test func missingInputFileExitsWith65() throws {
+    @Test func missingInputFileExitsWith66() throws {
         let directory = try TemporaryDirectory()
         let result = try CLI.run(["run", "--input", "nope.jsonl", "--db", "runs.sqlite"] + CLI.ruleArguments, in: directory.path)
-        #expect(result.status == 65)
+        #expect(result.status == 66)
         #expect(result.stderr.contains("nope.jsonl: cannot open the file for reading"))
+        // The run was begun, so it is stored aborted, and the gate does not count it.
+        #expect(try CLI.sqlite(directory.file("runs.sqlite"), "SELECT status FROM runs") == [["aborted"]])
     }
 
     @Test func brokenRulesFileExitsWith65() throws {

@@ -175,7 +175,7 @@ struct RolloutCommandTests {
         #expect(noEnv.stderr.contains("--env"))
         let missingEnv = try shadowgate(["advance", "enrollment_service", "--env", "nope.env", "--db", "db.sqlite",
                                          "--plan", Self.plan, "--criteria", Self.criteria])
-        #expect(missingEnv.status == 65, "\(missingEnv.stderr)")
+        #expect(missingEnv.status == 66, "\(missingEnv.stderr)")
         #expect(missingEnv.stderr.contains("nope.env"))
         try directory.write("bad-plan.yaml", "features:\n  enrollment_service:\n    stages:\n      - name: a\n        env: [X]\n")
         let badPlan = try shadowgate(["advance", "enrollment_service", "--env", ".env", "--db", "db.sqlite",

@@ -142,6 +142,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let missing = #expect(throws: ConfigError.self) { try AcceptedRules.load(path: directory.file("none.yaml")) }
         #expect(missing?.message == "cannot read the file")
+        #expect(missing?.isUnreadable == true)
+        #expect(error?.isUnreadable == false)
         let path = try directory.write("accepted.yaml", Self.yaml)
         #expect(try AcceptedRules.load(path: path) == Self.rules())
     }

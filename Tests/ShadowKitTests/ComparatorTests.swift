@@ -171,6 +171,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let error = #expect(throws: ConfigError.self) { try ComparatorRules.load(path: directory.file("none.yaml")) }
         #expect(error?.message == "cannot read the file")
+        #expect(error?.isUnreadable == true)
     }
 
     // MARK: Path patterns

@@ -131,11 +131,7 @@ public struct AcceptedRules: Sendable, Equatable {
     public var pathOnlyRules: [String] { rules.filter(\.matchesByPathsAlone).map(\.id) }
 
     public static func load(path: String) throws(ConfigError) -> AcceptedRules {
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "cannot read the file")
-        }
-        return try parse(text, path: path)
+        try parse(ConfigFile.text(path: path), path: path)
     }
 
     /// Parses the YAML text; every field is checked and errors name the rule and its line.

@@ -42,7 +42,7 @@ package enum ConfigFile {
     /// The file's text; `unreadable` is the message when it cannot be read.
     package static func text(path: String, unreadable: String = "cannot read the file") throws(ConfigError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, message: unreadable)
+            throw ConfigError(file: path, message: unreadable, unreadable: true)
         }
         guard let text = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, message: "not valid UTF-8") }
         return text

@@ -8,6 +8,9 @@ public protocol InputError: Error, Sendable, CustomStringConvertible {
     var inputLine: Int? { get }
     /// What is wrong, without the location.
     var problem: String { get }
+    /// The file could not be read at all (it does not exist, is a directory, is not readable): the CLI exits 66
+    /// (no input) rather than 65 (malformed input), as sysexits has it.
+    var isUnreadable: Bool { get }
 }
 
 extension InputError {
@@ -19,6 +22,8 @@ extension InputError {
     }
 
     public var description: String { located }
+
+    public var isUnreadable: Bool { false }
 }
 
 /// An input error with nothing more to say than where and what: configuration files (comparison rules,
@@ -28,16 +33,20 @@ public struct LocatedError: InputError, Equatable {
     /// 1-based, when known.
     public var line: Int?
     public var message: String
+    /// The file could not be read at all (see ``InputError/isUnreadable``).
+    public var unreadable: Bool
 
-    public init(file: String, line: Int? = nil, message: String) {
+    public init(file: String, line: Int? = nil, message: String, unreadable: Bool = false) {
         self.file = file
         self.line = line
         self.message = message
+        self.unreadable = unreadable
     }
 
     public var inputFile: String { file }
     public var inputLine: Int? { line }
     public var problem: String { message }
+    public var isUnreadable: Bool { unreadable }
 }
 
 /// A configuration file (YAML) that could not be read.

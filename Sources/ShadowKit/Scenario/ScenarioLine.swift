@@ -41,17 +41,21 @@ public struct ScenarioError: InputError, Equatable {
     public var file: String
     public var line: Int
     public var message: String
+    /// The file could not be opened (see ``InputError/isUnreadable``).
+    public var unreadable: Bool
 
-    public init(file: String, line: Int, message: String) {
+    public init(file: String, line: Int, message: String, unreadable: Bool = false) {
         self.file = file
         self.line = line
         self.message = message
+        self.unreadable = unreadable
     }
 
     public var inputFile: String { file }
     /// Line 0 stands for the whole file (it cannot be opened).
     public var inputLine: Int? { line > 0 ? line : nil }
     public var problem: String { message }
+    public var isUnreadable: Bool { unreadable }
 }
 
 /// What a subject reports when an operation's fields are wrong; the reader adds file and line.

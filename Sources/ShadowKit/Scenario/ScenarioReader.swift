@@ -95,7 +95,8 @@ public struct ScenarioReader<Command: Sendable> {
         self.path = path
         self.displayName = displayName ?? path
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ScenarioError(file: displayName ?? path, line: 0, message: "cannot open the file for reading")
+            throw ScenarioError(file: displayName ?? path, line: 0, message: "cannot open the file for reading",
+                                unreadable: true)
         }
         self.handle = handle
         self.decode = decode

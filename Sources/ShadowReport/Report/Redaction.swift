@@ -35,10 +35,7 @@ public struct RedactionConfig: Sendable, Equatable {
     public static let none = RedactionConfig()
 
     public static func load(path: String) throws(ConfigError) -> RedactionConfig {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "cannot read the file")
-        }
-        return try parse(text, path: path)
+        try parse(ConfigFile.text(path: path), path: path)
     }
 
     /// Parses and checks the YAML: field names must be non-empty, every pattern must compile with exactly one

@@ -51,6 +51,11 @@ public enum DotEnvError: InputError, Equatable {
         return nil
     }
 
+    public var isUnreadable: Bool {
+        if case .readFailed = self { return true }
+        return false
+    }
+
     public var problem: String {
         switch self {
         case let .syntax(_, _, message):
