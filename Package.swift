@@ -12,6 +12,12 @@ let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 // less CPU (generic metadata lookups were a tenth of it), for about 10 s more of a fresh release build.
 let engineSpecialisedInRelease: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 
+// The command-line layer and the rollout code (flags, .env, plan, ledger) are not optimised in release builds:
+// no run spends its time there, and `-O` cost them about 25 s at the end of a fresh build of the tool, after
+// everything else (BENCHMARKS.md). The runner is still specialised for the built-in subject, in LMSShadow, through
+// ``ShadowSubject/compareAll(_:with:sink:progress:)``.
+let notOptimisedInRelease: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "ShadowGate",
     platforms: [.macOS(.v14)],
@@ -55,7 +61,8 @@ let package = Package(
                 "ShadowKit", "CLibCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: notOptimisedInRelease
         ),
         // Reports (HTML, Markdown, JUnit, JSON) and shrinking.
         .target(
@@ -75,7 +82,8 @@ let package = Package(
             dependencies: [
                 "ShadowKit", "ShadowRollout", "ShadowReport", "ShadowWorker", "LMS", "LMSShadow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: notOptimisedInRelease
         ),
         .executableTarget(name: "shadowgate", dependencies: ["ShadowCommands"]),
         .target(name: "ShadowTestSupport", dependencies: ["ShadowKit", "LMS", "LMSShadow"]),

@@ -36,8 +36,8 @@ public struct RecordedRun<Subject: ShadowSubject> {
             let options = try options()
             var source = ChainedSource(try sources())
             var sink = BackgroundSink(store.sink(runId: runId))
-            let totals = try await ShadowRunner(subject: subject, options: options)
-                .run(&source, sink: &sink, progress: progress)
+            let totals = try await subject.compareAll(&source, with: ShadowRunner(subject: subject, options: options),
+                                                      sink: &sink, progress: progress)
             let finished = Date().timeIntervalSince1970
             try store.completeRun(runId, totals: totals, finishedAt: finished, duration: finished - metadata.startedAt,
                                   inputIdentities: metadata.inputIdentities)

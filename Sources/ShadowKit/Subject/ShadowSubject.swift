@@ -109,6 +109,13 @@ public protocol ShadowSubject: Sendable {
     /// rule says the candidate fixes: a candidate that agrees with the quirk reproduces it. Empty (the default):
     /// the subject cannot say, and agreements are not checked.
     func triggeredQuirks(in world: ControlWorld) -> [String]
+
+    /// Compares every scenario of a stored run (``RecordedRun``): the runner's
+    /// ``ShadowRunner/run(_:sink:progress:)``, and nothing else. Subjects do not implement it. It is a requirement
+    /// so that its witness is compiled in the module that conforms: there the subject's type is known, so the
+    /// runner is specialised for it even when the caller (the CLI, not optimised in release builds) is generic.
+    func compareAll(_ source: inout ChainedSource<Command>, with runner: ShadowRunner<Self>,
+                    sink: inout BackgroundSink<StoreSink>, progress: (Int) -> Void) async throws -> RunTotals
 }
 
 extension ShadowSubject {
@@ -146,6 +153,11 @@ extension ShadowSubject {
                              now: Date) throws -> Outcome? { nil }
 
     public func triggeredQuirks(in world: ControlWorld) -> [String] { [] }
+
+    public func compareAll(_ source: inout ChainedSource<Command>, with runner: ShadowRunner<Self>,
+                           sink: inout BackgroundSink<StoreSink>, progress: (Int) -> Void) async throws -> RunTotals {
+        try await runner.run(&source, sink: &sink, progress: progress)
+    }
 
     public func diffBehaviour(_ control: Outcome, _ candidate: Outcome, into diff: inout DiffBuilder) {
         diff.trees(behaviourTree(control), behaviourTree(candidate))
