@@ -14,8 +14,8 @@ public struct ShadowGateCommand: AsyncParsableCommand {
         abstract: "Run legacy and modern implementations side by side, log divergences, gate feature-flag rollout.",
         discussion: """
             Exit codes: 0 pass/success, 1 gate failed, 2 inconclusive, 64 usage error, 65 malformed input,
-            66 an input file cannot be read, 69 subject unavailable, 70 internal error, 73 cannot write output, 74 database error,
-            75 rollback applied but kept in the pending journal.
+            66 an input file cannot be read, 69 subject unavailable, 70 internal error, 73 cannot write output,
+            74 database error, 75 rollback applied but kept in the pending journal.
             """,
         version: version,
         subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, GateCommand.self, FlagsCommand.self,
@@ -93,7 +93,8 @@ enum ExitCodes {
             if case .notReproducible = error { return reported(error.description, internalError) }
             return reported(error.description, usageError)
         case let error as DotEnvError where error.isWriteFailure: return reported(error.description, cannotWrite)
-        case let error as any InputError: return reported(error.description, error.isUnreadable ? noInput : malformedInput)
+        case let error as any InputError:
+            return reported(error.description, error.isUnreadable ? noInput : malformedInput)
         case let error as JSONParseError: return reported(error.description, malformedInput)
         case let error as SubjectFailure:
             if case .unavailable = error { return reported(error.description, subjectUnavailable) }

@@ -48,9 +48,8 @@ let defaultCriteriaPath = "scenarios/success-criteria.md"
 
 /// The criteria table and the gate built on it; a table that cannot be read exits 66, one that does not parse 65.
 func loadCriteria(_ path: String, coverage: String? = nil) throws -> (table: CriteriaTable, evaluator: GateEvaluator) {
-    let hint = path == defaultCriteriaPath
-        ? " (the default path is relative to the working directory: run from the project's root, or give --criteria FILE)"
-        : ""
+    let hint = path != defaultCriteriaPath ? "" : " (the default path is relative to the working directory: "
+        + "run from the project's root, or give --criteria FILE)"
     let text = try ConfigFile.text(path: path, unreadable: "cannot read the criteria table" + hint)
     let table = try CriteriaTable.parse(text, file: path)
     return (table, try GateEvaluator(table: table, coverage: try coverage.map(CoverageExport.lineCoverage)))

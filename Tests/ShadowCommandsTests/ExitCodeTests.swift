@@ -67,7 +67,8 @@ import Testing
     @Test func sixtySixNoInput() throws {
         let scenario = try shadowgate(["run", "--input", "missing.jsonl", "--db", "db.sqlite"] + CLI.ruleArguments)
         #expect(scenario.status == ExitCodes.noInput, "\(scenario.stderr)")
-        #expect(scenario.stderr.hasSuffix("\nerror: missing.jsonl: cannot open the file for reading\n"), "\(scenario.stderr)")
+        #expect(scenario.stderr.hasSuffix("\nerror: missing.jsonl: cannot open the file for reading\n"),
+                "\(scenario.stderr)")
         let criteria = try shadowgate(["gate", "--db", "db.sqlite", "--criteria", "missing.md"])
         #expect(criteria.status == ExitCodes.noInput, "\(criteria.stderr)")
         #expect(criteria.stderr == "error: missing.md: cannot read the criteria table\n")

@@ -177,6 +177,10 @@ struct RolloutCommandTests {
                                          "--plan", Self.plan, "--criteria", Self.criteria])
         #expect(missingEnv.status == 66, "\(missingEnv.stderr)")
         #expect(missingEnv.stderr.contains("nope.env"))
+        let missingPlan = try shadowgate(["advance", "enrollment_service", "--env", ".env", "--db", "db.sqlite",
+                                          "--plan", "nope.yaml", "--criteria", Self.criteria])
+        #expect(missingPlan.status == 66, "\(missingPlan.stderr)")
+        #expect(missingPlan.stderr == "error: nope.yaml: cannot read the rollout plan\n")
         try directory.write("bad-plan.yaml", "features:\n  enrollment_service:\n    stages:\n      - name: a\n        env: [X]\n")
         let badPlan = try shadowgate(["advance", "enrollment_service", "--env", ".env", "--db", "db.sqlite",
                                       "--plan", "bad-plan.yaml", "--criteria", Self.criteria])

@@ -30,7 +30,7 @@ public enum DotEnvError: InputError, Equatable {
     /// the edit is refused rather than written.
     case editVerificationFailed(file: String, key: String, expected: String, found: String?)
 
-    /// A failure to write (exit 73 in the CLI), as opposed to input that cannot be read or used (65).
+    /// A failure to write (exit 73 in the CLI), as opposed to input that cannot be read (66) or used (65).
     public var isWriteFailure: Bool {
         switch self {
         case .io, .changedConcurrently: true

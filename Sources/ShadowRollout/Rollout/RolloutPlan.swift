@@ -12,6 +12,8 @@ public struct RolloutPlanError: InputError, Equatable {
     /// Where in the document, e.g. `features.enrollment_service.stages[1].env[0]`.
     public var field: String
     public var message: String
+    /// The plan file could not be read at all (see ``InputError/isUnreadable``).
+    public var unreadable = false
 
     init(file: String, line: Int?, field: String, message: String) {
         self.file = file
@@ -23,10 +25,12 @@ public struct RolloutPlanError: InputError, Equatable {
     public var inputFile: String { file }
     public var inputLine: Int? { line }
     public var problem: String { field.isEmpty ? message : "\(field): \(message)" }
+    public var isUnreadable: Bool { unreadable }
 
     /// A YAML-level error of the one config loader, as a plan error (no field).
     init(_ error: LocatedError) {
         self.init(file: error.file, line: error.line, field: "", message: error.message)
+        unreadable = error.unreadable
     }
 }
 
