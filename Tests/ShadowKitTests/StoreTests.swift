@@ -188,13 +188,17 @@ import Testing
         let (runId, totals) = try await Self.completeRun(store: store)
 
         let run = try #require(try Self.row(store, "SELECT * FROM runs WHERE id = ?", [runId]))
-        #expect(run["status"] == "complete")
-        #expect(run["commands"] == totals.commands)
-        #expect(run["scenarios"] == totals.scenarios)
-        #expect(run["scenarios"] == LegacyQuirk.all.count + 150)
-        #expect(run["scenario_seconds"] == totals.scenarioSeconds)
-        #expect(run["finished_at"] == "2026-11-24T10:00:12.500Z")
-        #expect(run["duration_seconds"] == 12.5)
+        // Row values read with their types spelled out: inferred, this function took 4 s to type-check.
+        let status: String = run["status"], finishedAt: String = run["finished_at"]
+        let commands: Int = run["commands"], scenarios: Int = run["scenarios"]
+        let scenarioSeconds: Double = run["scenario_seconds"], duration: Double = run["duration_seconds"]
+        #expect(status == "complete")
+        #expect(commands == totals.commands)
+        #expect(scenarios == totals.scenarios)
+        #expect(scenarios == LegacyQuirk.all.count + 150)
+        #expect(scenarioSeconds == totals.scenarioSeconds)
+        #expect(finishedAt == "2026-11-24T10:00:12.500Z")
+        #expect(duration == 12.5)
         #expect(run["error"] as String? == nil)
 
         // Per-feature counts: all eight features, as the totals say.
@@ -240,11 +244,14 @@ import Testing
         #expect(kinds.isSuperset(of: ["value_mismatch", "rejection_mismatch", "error_code_mismatch", "event_mismatch", "control_error"]))
         for row in signatures {
             let summary = try #require(totals.signatures.first { $0.signature == row["signature"] })
-            #expect(row["count"] == summary.count)
-            #expect(row["description"] == summary.text)
-            #expect(row["first_scenario"] == summary.first.scenario)
-            #expect(row["last_seq"] == summary.last.seq)
-            #expect(row["accepted_rule"] == summary.acceptedRule)
+            let count: Int = row["count"], lastSeq: Int = row["last_seq"]
+            let description: String = row["description"], firstScenario: String = row["first_scenario"]
+            let acceptedRule: String? = row["accepted_rule"]
+            #expect(count == summary.count)
+            #expect(description == summary.text)
+            #expect(firstScenario == summary.first.scenario)
+            #expect(lastSeq == summary.last.seq)
+            #expect(acceptedRule == summary.acceptedRule)
         }
 
         // Divergences: the first examples of each signature, in full.
@@ -261,11 +268,9 @@ import Testing
             }
         }
         let publish = try #require(divergences.first { $0["scenario"] == "legacy.publish_without_lessons" && $0["feature"] == "course_state_machine" })
-        #expect(publish["op"] == "course.publish")
-        #expect(publish["kind"] == "rejection_mismatch")
-        #expect(publish["file"] == "quirks")
-        #expect(publish["seq"] == 2)
-        #expect(publish["accepted_rule"] == "legacy.publish_without_lessons")
+        let publishText: [String] = ["op", "kind", "file", "accepted_rule"].map { publish[$0] as String }
+        #expect(publishText == ["course.publish", "rejection_mismatch", "quirks", "legacy.publish_without_lessons"])
+        #expect(publish["seq"] as Int == 2)
         let publishPaths: String = publish["paths"]
         #expect(publishPaths.contains("$.status"))
         let controlOutcome: String = publish["control_outcome"]
@@ -287,8 +292,7 @@ import Testing
         #expect(failed == totals.features["domain_events"]?.failedJobs)
         #expect(try Self.rows(store, "SELECT * FROM domain_event_log WHERE run_id = ? AND event_name LIKE '%.failed'", [runId]).count == failed)
         let transition = try #require(try Self.row(store, "SELECT * FROM state_transitions WHERE run_id = ? AND entity = 'course' ORDER BY id", [runId]))
-        #expect(transition["from_state"] == "draft")
-        #expect(transition["to_state"] == "published")
+        #expect([transition["from_state"] as String, transition["to_state"] as String] == ["draft", "published"])
         let occurredAt: String = try #require(try Self.row(store, "SELECT occurred_at FROM domain_event_log WHERE run_id = ?", [runId])?["occurred_at"])
         #expect(occurredAt.count == "2026-01-05T09:00:00.000Z".count && occurredAt.hasSuffix("Z"))
         for table in Self.tables where table != "runs" {
