@@ -73,8 +73,8 @@ func write(_ text: String, to path: String) throws {
 /// Reads the line coverage of an `llvm-cov export` JSON document.
 enum CoverageExport {
     static func lineCoverage(path: String) throws -> Double {
-        guard let data = FileManager.default.contents(atPath: path),
-              case .object(let root)? = try? JSONValue.parse(Array(data)),
+        let text = try ConfigFile.text(path: path, unreadable: "cannot read the coverage export")
+        guard case .object(let root)? = try? JSONValue.parse(Array(text.utf8)),
               case .array(let exports)? = root["data"], case .object(let first)? = exports.first,
               case .object(let totals)? = first["totals"], case .object(let lines)? = totals["lines"],
               let percent = lines["percent"]?.numberValue else {

@@ -79,6 +79,11 @@ import Testing
             + "path is relative to the working directory: run from the project's root, or give --criteria FILE)\n")
         let env = try shadowgate(["flags", "status", "--env", "missing.env"])
         #expect(env.status == ExitCodes.noInput, "\(env.stderr)")
+        #expect(env.stderr.hasPrefix("error: missing.env: cannot "), "\(env.stderr)")
+        let coverage = try shadowgate(["gate", "--db", "db.sqlite", "--criteria", Self.criteria,
+                                       "--coverage", "missing.json"])
+        #expect(coverage.status == ExitCodes.noInput, "\(coverage.stderr)")
+        #expect(coverage.stderr == "error: missing.json: cannot read the coverage export\n")
         let rules = try shadowgate(["run", "--generate", "1", "--db", "db.sqlite", "--accepted", "missing.yaml"])
         #expect(rules.status == ExitCodes.noInput, "\(rules.stderr)")
         #expect(rules.stderr.hasSuffix("\nerror: missing.yaml: no such file\n"), "\(rules.stderr)")

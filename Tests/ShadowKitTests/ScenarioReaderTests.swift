@@ -171,7 +171,14 @@ import Testing
         }
         #expect(error?.line == 0)
         #expect(error?.message.contains("cannot open") == true)
+        #expect(error?.isUnreadable == true)
         #expect(error?.description == "\(directory.file("nope.jsonl")): \(error?.message ?? "")")
+        // A directory opens, but it is no more an input than a missing file.
+        let notAFile = #expect(throws: ScenarioError.self) {
+            _ = try ScenarioReader<LMSCommand>(path: directory.path, decode: LMSCommandCodec.decode)
+        }
+        #expect(notAFile?.isUnreadable == true)
+        #expect(notAFile?.line == 0)
     }
 
     // MARK: Malformed input, each with its line

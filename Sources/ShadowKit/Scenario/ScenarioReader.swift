@@ -94,7 +94,10 @@ public struct ScenarioReader<Command: Sendable> {
         self.maxPartCommands = max(1, maxPartCommands)
         self.path = path
         self.displayName = displayName ?? path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // A directory opens but cannot be read: it is no input either.
+        var isDirectory: ObjCBool = false
+        guard !(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue),
+              let handle = FileHandle(forReadingAtPath: path) else {
             throw ScenarioError(file: displayName ?? path, line: 0, message: "cannot open the file for reading",
                                 unreadable: true)
         }

@@ -111,9 +111,11 @@ public protocol ShadowSubject: Sendable {
     func triggeredQuirks(in world: ControlWorld) -> [String]
 
     /// Compares every scenario of a stored run (``RecordedRun``): the runner's
-    /// ``ShadowRunner/run(_:sink:progress:)``, and nothing else. Subjects do not implement it. It is a requirement
-    /// so that its witness is compiled in the module that conforms: there the subject's type is known, so the
-    /// runner is specialised for it even when the caller (the CLI, not optimised in release builds) is generic.
+    /// ``ShadowRunner/run(_:sink:progress:)``, and nothing else. Subjects should not implement it (an override
+    /// must do just that call). It is a requirement so that its witness is compiled in the module that conforms:
+    /// there the subject's type is known and, in release builds, the runner's body is visible (ShadowKit is built
+    /// with cross-module optimisation), so the runner is specialised for the subject even though its callers
+    /// (`RecordedRun`, and the CLI, which is not optimised in release builds) are generic.
     func compareAll(_ source: inout ChainedSource<Command>, with runner: ShadowRunner<Self>,
                     sink: inout BackgroundSink<StoreSink>, progress: (Int) -> Void) async throws -> RunTotals
 }
