@@ -109,20 +109,6 @@ public final class TemporaryDirectory: Sendable {
     }
 }
 
-/// Scenarios from memory, in order.
-public struct ArraySource<Command: Sendable>: ScenarioSource {
-    private var scenarios: [ScenarioInput<Command>]
-    private var next = 0
-
-    public init(_ scenarios: [ScenarioInput<Command>]) { self.scenarios = scenarios }
-
-    public mutating func nextScenario() throws(ScenarioError) -> ScenarioInput<Command>? {
-        guard next < scenarios.count else { return nil }
-        defer { next += 1 }
-        return scenarios[next]
-    }
-}
-
 /// A sink that keeps every batch in memory, in the order the runner hands them over.
 public struct RecordingSink: RunSink {
     public private(set) var batches: [BatchOutput] = []

@@ -256,7 +256,7 @@ import Testing
     ]
 
     @Test func runCountsAcceptedUnexpectedAndExpired() async throws {
-        var source = ArraySource(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
+        var source = ScenarioList(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
         let (totals, sink) = try await runToMemory(FakeSubject(), options: Fixtures.options(accepted: try Self.rules()),
                                                    source: &source)
         let alpha = try #require(totals.features["alpha"])
@@ -284,7 +284,7 @@ import Testing
     }
 
     @Test func theSameRunOnTheExpiryDayAcceptsTheEventsToo() async throws {
-        var source = ArraySource(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
+        var source = ScenarioList(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
         let options = Fixtures.options(accepted: try Self.rules(), day: "2026-01-01")
         let (totals, _) = try await runToMemory(FakeSubject(), options: options, source: &source)
         #expect(totals.features["effects"]?.accepted == 1)
@@ -293,7 +293,7 @@ import Testing
     }
 
     @Test func expiredRuleIsReportedInTheTable() async throws {
-        var source = ArraySource(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
+        var source = ScenarioList(Fixtures.scenarios([("s-1", Self.runCommands)], opOf: \.op))
         let (totals, _) = try await runToMemory(FakeSubject(), options: Fixtures.options(accepted: try Self.rules()),
                                                 source: &source)
         let table = RunReport(runId: 1, status: .complete, totals: totals, database: ":memory:").table()
@@ -358,7 +358,7 @@ import Testing
         let comparator = OutcomeComparator(rules: try ComparatorRules.load(
             path: Self.shippedRulesPath.replacingOccurrences(of: "accepted.yaml", with: "comparator.yaml")))
         // All lines at the same time: only clock.advance moves the clock, as in the quirk catalogue.
-        var source = ArraySource(Fixtures.scenarios([("trigger", quirk.trigger), ("control", quirk.control)], step: 0,
+        var source = ScenarioList(Fixtures.scenarios([("trigger", quirk.trigger), ("control", quirk.control)], step: 0,
                                                     opOf: { $0.op.rawValue }))
         let (totals, sink) = try await runToMemory(LMSSubject(), options: Fixtures.options(comparator: comparator, accepted: rules),
                                                    source: &source)

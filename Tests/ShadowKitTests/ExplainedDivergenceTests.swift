@@ -180,7 +180,7 @@ import Testing
 
     static func run(_ subject: BuggyLMS, _ commands: [LMSCommand], rules: AcceptedRules,
                     comparator: OutcomeComparator) async throws -> (totals: RunTotals, sink: RecordingSink) {
-        var source = ArraySource(Fixtures.scenarios([("s", commands)], step: 0, opOf: { $0.op.rawValue }))
+        var source = ScenarioList(Fixtures.scenarios([("s", commands)], step: 0, opOf: { $0.op.rawValue }))
         return try await runToMemory(subject, options: Fixtures.options(comparator: comparator, accepted: rules), source: &source)
     }
 
@@ -288,7 +288,7 @@ import Testing
     func aCandidateReproducingAQuirkIsUnexpected(id: String) async throws {
         let quirk = try #require(LegacyQuirk.all.first { $0.id == id })
         let (rules, comparator) = try Self.shipped()
-        var source = ArraySource(Fixtures.scenarios([("s", quirk.trigger)], step: 0, opOf: { $0.op.rawValue }))
+        var source = ScenarioList(Fixtures.scenarios([("s", quirk.trigger)], step: 0, opOf: { $0.op.rawValue }))
         let (totals, sink) = try await runToMemory(LegacyAsCandidate(), options: Fixtures.options(comparator: comparator, accepted: rules),
                                                    source: &source)
         let reproduced = sink.divergences.filter { $0.signature.text.contains("| reproduces ") && $0.signature.text.contains(id) }

@@ -128,7 +128,7 @@ import Testing
 
     static func runTree(_ commands: [[String: JSONValue]]) async throws -> RunTotals {
         let subject = try TreeSubject(control: ScriptedSide(candidate: false), candidate: ScriptedSide(candidate: true))
-        var source = ArraySource(Fixtures.scenarios([("w-1", commands.map { TreeCommand(op: "thing.set", fields: $0) })],
+        var source = ScenarioList(Fixtures.scenarios([("w-1", commands.map { TreeCommand(op: "thing.set", fields: $0) })],
                                                     opOf: \.op))
         return try await runToMemory(subject, options: Fixtures.options(), source: &source).totals
     }

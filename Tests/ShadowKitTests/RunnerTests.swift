@@ -12,7 +12,7 @@ import Testing
 @Suite struct RunnerTests {
     static func run(_ scenarios: [(id: String, commands: [FakeCommand])], options: RunOptions = Fixtures.options(),
                     subject: FakeSubject = FakeSubject()) async throws -> (totals: RunTotals, sink: RecordingSink) {
-        var source = ArraySource(Fixtures.scenarios(scenarios, opOf: \.op))
+        var source = ScenarioList(Fixtures.scenarios(scenarios, opOf: \.op))
         return try await runToMemory(subject, options: options, source: &source)
     }
 
@@ -24,7 +24,7 @@ import Testing
     static func runLMS(_ scenarios: [(id: String, commands: [LMSCommand])], options: RunOptions = Fixtures.options())
         async throws -> (totals: RunTotals, sink: RecordingSink) {
         // Lines at the same time: only clock.advance moves the clock, as in the quirk catalogue.
-        var source = ArraySource(Fixtures.scenarios(scenarios, step: 0, opOf: { $0.op.rawValue }))
+        var source = ScenarioList(Fixtures.scenarios(scenarios, step: 0, opOf: { $0.op.rawValue }))
         return try await runToMemory(LMSSubject(), options: options, source: &source)
     }
 
@@ -210,7 +210,7 @@ import Testing
             InputCommand(seq: 2, at: Fixtures.start + 10, op: "clock.advance", line: 2, command: .advance(5)),
             InputCommand(seq: 3, at: Fixtures.start + 100, op: "alpha.t", line: 3, command: .differ("alpha.t", control: .clock, candidate: .value(0))),
         ])
-        var source = ArraySource([scenario])
+        var source = ScenarioList([scenario])
         let (totals, sink) = try await runToMemory(FakeSubject(), options: Fixtures.options(), source: &source)
         #expect(sink.divergences.compactMap { $0.diff.first?.control } == [.int(Int(Fixtures.start)), .int(Int(Fixtures.start) + 100)])
         #expect(totals.scenarioSeconds == 100)
@@ -229,7 +229,7 @@ import Testing
     }
 
     @Test func emptyScenarioIsSkipped() async throws {
-        var source = ArraySource([ScenarioInput<FakeCommand>(id: "empty", file: "f", ordinal: 0, commands: [])])
+        var source = ScenarioList([ScenarioInput<FakeCommand>(id: "empty", file: "f", ordinal: 0, commands: [])])
         let (totals, _) = try await runToMemory(FakeSubject(), options: Fixtures.options(), source: &source)
         #expect(totals.commands == 0)
         #expect(totals.features["alpha"]?.comparisons == 0)

@@ -173,7 +173,7 @@ import Testing
         }
         let quirks = Fixtures.scenarios(LegacyQuirk.all.map { (id: $0.id, commands: $0.trigger) }, file: "quirks", step: 0,
                                         opOf: { $0.op.rawValue })
-        var source = ChainedSource<LMSCommand>([ArraySource(quirks), GeneratedSource(seed: 5, count: 150)])
+        var source = ChainedSource<LMSCommand>([ScenarioList(quirks), GeneratedSource(seed: 5, count: 150)])
         let runId = try store.beginRun(Self.metadata())
         var sink = store.sink(runId: runId)
         let totals = try await ShadowRunner(subject: LMSSubject(), options: Fixtures.options(workers: 3, accepted: rules,

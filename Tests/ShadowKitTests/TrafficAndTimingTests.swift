@@ -28,7 +28,7 @@ import Testing
         let hour: [FakeCommand] = [.agree("alpha.a"), .advance(3600), .agree("alpha.b")]
         var scenarios = Fixtures.scenarios([("s-1", hour), ("s-2", hour)], step: 0, opOf: \.op)
         scenarios[1].commands = scenarios[1].commands.map { var c = $0; c.at += 1800; return c }
-        var source = ArraySource(scenarios)
+        var source = ScenarioList(scenarios)
         let (totals, _) = try await runToMemory(FakeSubject(), options: Fixtures.options(), source: &source)
         #expect(totals.scenarioSeconds == 7200, "the sum of durations is kept, but not used for rates")
         #expect(totals.trafficSeconds == 5400)
@@ -153,7 +153,7 @@ import Testing
     @Test func theRunnerAppliesTheSidesInTheDrawnOrder() async throws {
         let subject = OrderLoggingSubject()
         let commands: [FakeCommand] = (0..<200).map { _ in .agree("alpha.a") }
-        var source = ArraySource(Fixtures.scenarios([("s-1", commands)], step: 0, opOf: \.op))
+        var source = ScenarioList(Fixtures.scenarios([("s-1", commands)], step: 0, opOf: \.op))
         var options = Fixtures.options()
         options.repeatTimingEvery = 0
         _ = try await runToMemory(subject, options: options, source: &source)
@@ -172,7 +172,7 @@ import Testing
         let scenarios = (0..<8).map { ("s-\($0)", [LMSCommand.courseCreate(courseId: 1, title: "C", instructorId: 9, capacity: nil,
                                                                               certificateTemplate: nil),
                                                    .courseAddLesson(courseId: 1, lessonId: 2, title: "L")]) }
-        var source = ArraySource(Fixtures.scenarios(scenarios, step: 0, opOf: { $0.op.rawValue }))
+        var source = ScenarioList(Fixtures.scenarios(scenarios, step: 0, opOf: { $0.op.rawValue }))
         let (totals, sink) = try await runToMemory(LMSSubject(), options: Fixtures.options(), source: &source)
         // Scenarios 0 and 4 of 8 (one in four): two commands each, both course_state_machine.
         let repeated = try #require(totals.repeatLatency["course_state_machine"])

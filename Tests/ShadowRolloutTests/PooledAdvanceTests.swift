@@ -17,8 +17,8 @@ import Testing
 
     static let feature = "enrollment_service"
 
-    static func run(_ store: Store, _ comparisons: Int, mismatches: Int = 0, version: String = "modern 1",
-                    input: String? = nil) throws -> Int64 {
+    @discardableResult static func run(_ store: Store, _ comparisons: Int, mismatches: Int = 0, version: String = "modern 1",
+                                       input: String? = nil) throws -> Int64 {
         try RolloutFixtures.completeRun(store, [feature: RolloutFixtures.counts(comparisons, mismatches: mismatches)],
                                         version: version, input: input)
     }

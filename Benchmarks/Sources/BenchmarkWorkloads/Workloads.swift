@@ -61,9 +61,6 @@ public enum Corpus {
     }
 }
 
-/// Scenarios from memory, in order: keeps generation out of the timed region of the full run.
-public typealias ArraySource = ScenarioList<LMSCommand>
-
 /// A sink that only counts what it is given: the runner's cost without the store.
 public struct CountingSink: RunSink {
     public var divergences = 0
@@ -152,7 +149,7 @@ public enum Full {
         let runId = try store.beginRun(RunMetadata(
             subject: subject.name, startedAt: started, seed: Corpus.seed, inputs: [],
             config: ["benchmark": "full"], toolVersion: "benchmark", workers: workers))
-        var source = ArraySource(scenarios)
+        var source = ScenarioList(scenarios)
         var sink = BackgroundSink(store.sink(runId: runId))
         let totals = try await ShadowRunner(subject: subject, options: Corpus.runOptions(workers: workers))
             .run(&source, sink: &sink)
@@ -164,7 +161,7 @@ public enum Full {
     /// The runner with a sink that only counts: comparison cost without the store, for attributing time.
     public static func runWithoutStore(_ scenarios: [ScenarioInput<LMSCommand>],
                                        workers: Int) async throws -> (commands: Int, rows: Int) {
-        var source = ArraySource(scenarios)
+        var source = ScenarioList(scenarios)
         var sink = CountingSink()
         let totals = try await ShadowRunner(subject: LMSSubject(), options: Corpus.runOptions(workers: workers))
             .run(&source, sink: &sink)
