@@ -59,36 +59,30 @@ public struct FeatureCounts: Sendable, Codable, Equatable {
     public var mismatchRate: Double? { comparisons > 0 ? Double(mismatches) / Double(comparisons) : nil }
 }
 
-/// Time per command on each side, in nanoseconds, as HdrHistograms.
-public struct LatencyPair: Sendable {
-    public var control: Histogram<UInt64>
-    public var candidate: Histogram<UInt64>
+/// Time per command on each side, in nanoseconds, as HdrHistograms: the run's, per feature.
+struct LatencyPair: Sendable {
+    var control: Histogram<UInt64>
+    var candidate: Histogram<UInt64>
     /// The control's times on the commands it was timed twice (A/A), and the second timings.
     var repeatFirst: Histogram<UInt64>?
     var repeatSecond: Histogram<UInt64>?
 
-    public init() {
+    init() {
         control = LatencyPair.makeHistogram()
         candidate = LatencyPair.makeHistogram()
     }
 
-    /// 1 ns to 100 s at 3 significant digits.
+    /// From 1 ns, at 3 significant digits. The counts grow with the longest time recorded (`autoResize`), from 2,048
+    /// (16 KB; sized for 100 s up front it was 28,672). The buckets, and so every percentile, are the same either way.
     static func makeHistogram() -> Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 100_000_000_000,
-                                          numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        return histogram
+        Histogram<UInt64>(numberOfSignificantValueDigits: .three)
     }
 
-    public mutating func add(_ other: LatencyPair) {
-        control.add(other.control)
-        candidate.add(other.candidate)
-        if let first = other.repeatFirst, let second = other.repeatSecond {
-            if repeatFirst == nil { repeatFirst = LatencyPair.makeHistogram() }
-            if repeatSecond == nil { repeatSecond = LatencyPair.makeHistogram() }
-            repeatFirst?.add(first)
-            repeatSecond?.add(second)
-        }
+    /// Records the times of a batch.
+    mutating func record(_ samples: LatencySamples) {
+        for time in samples.control { control.record(time) }
+        for time in samples.candidate { candidate.record(time) }
+        for (first, second) in zip(samples.repeatFirst, samples.repeatSecond) { recordRepeat(first: first, second: second) }
     }
 
     /// Records one command the control ran twice.
@@ -102,6 +96,26 @@ public struct LatencyPair: Sendable {
     var repeatTiming: RepeatTiming? {
         guard let repeatFirst, let repeatSecond else { return nil }
         return RepeatTiming(first: LatencySummary(repeatFirst), second: LatencySummary(repeatSecond))
+    }
+}
+
+/// One batch's times per command, in nanoseconds (at least 1), kept as they come and recorded into the run's
+/// histograms when the batch is merged: a histogram per feature and batch would allocate and zero its counts for
+/// the few dozen commands a batch times.
+struct LatencySamples: Sendable {
+    var control: [UInt64] = []
+    var candidate: [UInt64] = []
+    /// The control's times on the commands it ran twice (A/A), and the second times.
+    var repeatFirst: [UInt64] = []
+    var repeatSecond: [UInt64] = []
+
+    mutating func append(control controlTime: UInt64, candidate candidateTime: UInt64, repeat repeatTime: UInt64?) {
+        control.append(max(1, controlTime))
+        candidate.append(max(1, candidateTime))
+        if let repeatTime {
+            repeatFirst.append(max(1, controlTime))
+            repeatSecond.append(max(1, repeatTime))
+        }
     }
 }
 

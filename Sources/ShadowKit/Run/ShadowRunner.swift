@@ -292,7 +292,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
     struct BatchResult: Sendable {
         var index: Int
         var counts: [FeatureCounts]
-        var latency: [LatencyPair?]
+        var latency: [LatencySamples?]
         /// The batch's signatures in order of first occurrence, with counts and first and last place.
         var signatures: [SignatureSummary] = []
         /// Divergences kept in full, in input order: the first few of each signature in this batch.
@@ -515,10 +515,8 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
                 if case .success(let b) = candidateResult, let reported = subject.reportedDuration(b) {
                     candidateTime = reported
                 }
-                if result.latency[index] == nil { result.latency[index] = LatencyPair() }
-                result.latency[index]?.control.record(max(1, controlTime))
-                result.latency[index]?.candidate.record(max(1, candidateTime))
-                if let repeatTime { result.latency[index]?.recordRepeat(first: controlTime, second: repeatTime) }
+                if result.latency[index] == nil { result.latency[index] = LatencySamples() }
+                result.latency[index]?.append(control: controlTime, candidate: candidateTime, repeat: repeatTime)
                 compareBehaviour(controlResult, candidateResult, Place(feature: feature, index: index),
                                  scenario, input, &result)
             }
@@ -953,11 +951,7 @@ public struct ShadowRunner<Subject: ShadowSubject>: Sendable {
             }
             for (index, value) in batch.latency.enumerated() {
                 guard let value else { continue }
-                if latency[order[index]] == nil {
-                    latency[order[index]] = value
-                } else {
-                    latency[order[index]]?.add(value)
-                }
+                latency[order[index], default: LatencyPair()].record(value)
             }
             for (id, hits) in batch.expiredRuleHits { expiredRuleHits[id, default: 0] += hits }
             commands += batch.commands
