@@ -13,15 +13,7 @@ struct JSONSchemaTests {
 
     /// Debian's interpreter first (python3-jsonschema is installed for it), then whatever `python3` is on PATH.
     static func validate(_ schema: String, _ documents: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [validator]
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", validator]
-        }
-        process.arguments? += [schemas.appendingPathComponent(schema).path] + documents
+        let process = TestPython.process([validator, schemas.appendingPathComponent(schema).path] + documents)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -6,8 +6,8 @@ import Testing
 /// `run`, `replay` and `worker-check` against worker processes, through the binary: exit codes, the stored
 /// subject, and no worker left behind when ShadowGate itself is stopped.
 @Suite(.tags(.endToEnd, .slow), .serialized) struct WorkerCommandTests {
-    static let reference = "python3 " + CLI.packageRoot.appendingPathComponent("examples/python-worker/worker.py").path
-    static let testWorker = "python3 " + CLI.packageRoot.appendingPathComponent("Tests/ShadowWorkerTests/Workers/testworker.py").path
+    static let reference = TestPython.command + " " + CLI.packageRoot.appendingPathComponent("examples/python-worker/worker.py").path
+    static let testWorker = TestPython.command + " " + CLI.packageRoot.appendingPathComponent("Tests/ShadowWorkerTests/Workers/testworker.py").path
     static let scenarios = CLI.packageRoot.appendingPathComponent("examples/python-worker/scenarios.jsonl").path
 
     @Test func aRunStoresItsSubjectAndCountsTheDocumentedDifference() throws {

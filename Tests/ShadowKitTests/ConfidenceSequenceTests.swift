@@ -76,9 +76,7 @@ import Testing
     }
 
     static func python(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
+        let process = TestPython.process(arguments)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -11,8 +11,8 @@ import Testing
 @Suite(.tags(.slow), .serialized) struct WorkerSubjectTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let testWorker = "python3 " + root.appendingPathComponent("Tests/ShadowWorkerTests/Workers/testworker.py").path
-    static let referenceWorker = "python3 " + root.appendingPathComponent("examples/python-worker/worker.py").path
+    static let testWorker = TestPython.command + " " + root.appendingPathComponent("Tests/ShadowWorkerTests/Workers/testworker.py").path
+    static let referenceWorker = TestPython.command + " " + root.appendingPathComponent("examples/python-worker/worker.py").path
     static let scenarios = root.appendingPathComponent("examples/python-worker/scenarios.jsonl").path
 
     /// A run's totals over `file` with these sides (worker commands or sides already made).
