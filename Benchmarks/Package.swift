@@ -41,8 +41,7 @@ let package = Package(
         // The same workloads without the malloc interposer, for valgrind and /usr/bin/time.
         .executableTarget(name: "shadowgate-profile",
                          dependencies: ["BenchmarkWorkloads", .product(name: "ShadowKit", package: "ShadowGate"),
-                                        .product(name: "ShadowWorker", package: "ShadowGate"),
-                                        .product(name: "ShadowReport", package: "ShadowGate")],
+                                        .product(name: "ShadowWorker", package: "ShadowGate")],
                           path: "Sources/ShadowGateProfile"),
     ]
 )

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Check that each target's dependencies in Package.swift are exactly the modules its sources import.
+"""Check that each target's dependencies in a package manifest are exactly the modules its sources import.
 
 Issue 10: "`Package.swift` dependencies exactly what each target imports". The declared dependencies come from
-`swift package dump-package` (the manifest as SwiftPM reads it); the imports from `import X` and
-`@testable import X` lines of the target's folder (`Sources/<T>` or `Tests/<T>`). Modules of the toolchain and
-the system (Foundation, Testing, Dispatch, Glibc, and Darwin or Musl behind `#if canImport`) are not
-dependencies and are left out.
+`swift package dump-package` (the manifest as SwiftPM reads it); the imports from the `import X` lines of the
+target's Swift files (`Sources/<T>`, `Tests/<T>` or the target's `path`, less its `exclude`), in any form:
+`@testable`, `@_exported`, `@_implementationOnly`, `@_spi(...)`, an access level (`public import X`), a declaration
+import (`import struct X.Y`). Comments and string literals are left out first. Modules of the toolchain and the
+system (Foundation, Testing, Dispatch, Glibc, and Darwin or Musl behind `#if canImport`) are not dependencies.
 
-Prints one line per mismatch, `TARGET: imports X, not a dependency` or `TARGET: depends on X, imports it
-nowhere`. Exit 0 when every target matches, 1 otherwise, 2 when the manifest cannot be read.
+Usage: scripts/check_imports.py [PACKAGE_DIR ...]   (default: the repository's root package)
+
+Prints one line per mismatch, `PACKAGE: TARGET: imports X, not a dependency` or `...: depends on X, imports it
+nowhere`. Exit 0 when every target matches, 1 otherwise, 2 when a manifest or a target's folder cannot be read.
 """
 import json
 import os
@@ -16,46 +19,67 @@ import re
 import subprocess
 import sys
 
-SYSTEM = {"Foundation", "FoundationEssentials", "FoundationXML", "FoundationNetworking", "Testing", "XCTest",
-          "Dispatch", "Glibc", "Darwin", "Musl", "Synchronization", "_Concurrency", "os"}
-IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
+SYSTEM = {"Foundation", "FoundationEssentials", "FoundationInternationalization", "FoundationXML",
+          "FoundationNetworking", "CoreFoundation", "Testing", "XCTest", "Dispatch", "Glibc", "Darwin", "Musl",
+          "Android", "WinSDK", "Synchronization", "RegexBuilder", "Observation", "Distributed", "_Concurrency",
+          "_StringProcessing", "Swift", "os"}
+IMPORT = re.compile(
+    r"^[ \t]*(?:@\w+(?:\([^)\n]*\))?[ \t]+|(?:public|package|internal|fileprivate|private)[ \t]+)*import[ \t]+"
+    r"(?:(?:struct|class|enum|func|protocol|typealias|var|let)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
+# Comments and string literals (multi-line first), replaced by blanks so that no `import` inside them counts.
+NOT_CODE = re.compile(r'/\*.*?\*/|//[^\n]*|#*"""(?:.|\n)*?"""#*|"(?:\\.|[^"\\\n])*"', re.S)
+
+
+class Unreadable(Exception):
+    pass
 
 
 def declared(target):
-    names = set()
-    for dep in target["dependencies"]:
-        kind, value = next(iter(dep.items()))
-        names.add(value[0])  # byName / target: the module; product: the product (named as its module here)
-    return names
+    return {next(iter(dep.values()))[0] for dep in target["dependencies"]}
 
 
-def imported(folder):
+def imported(folder, excluded):
+    if not os.path.isdir(folder):
+        raise Unreadable(f"no folder {folder}")
     names = set()
-    for root, _, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if os.path.join(root, d) not in excluded]
         for name in files:
-            if name.endswith(".swift"):
-                with open(os.path.join(root, name), encoding="utf-8") as source:
-                    names.update(IMPORT.findall(source.read()))
+            path = os.path.join(root, name)
+            if name.endswith(".swift") and path not in excluded:
+                with open(path, encoding="utf-8") as source:
+                    names.update(IMPORT.findall(NOT_CODE.sub(" ", source.read())))
     return names - SYSTEM
+
+
+def check(package):
+    try:
+        manifest = json.loads(subprocess.run(["swift", "package", "dump-package"], cwd=package, check=True,
+                                             capture_output=True, text=True).stdout)
+    except (OSError, subprocess.CalledProcessError, json.JSONDecodeError) as error:
+        raise Unreadable(f"cannot read the manifest of {package}: {error}")
+    problems = []
+    for target in manifest["targets"]:
+        if target["type"] in ("system", "binary", "plugin", "macro"):
+            continue
+        base = "Tests" if target["type"] == "test" else "Sources"
+        folder = os.path.normpath(os.path.join(package, target.get("path") or os.path.join(base, target["name"])))
+        excluded = {os.path.normpath(os.path.join(folder, path)) for path in target.get("exclude", [])}
+        uses, needs = imported(folder, excluded), declared(target)
+        name = f"{os.path.basename(os.path.abspath(package))}: {target['name']}"
+        problems += [f"{name}: imports {module}, not a dependency" for module in sorted(uses - needs)]
+        problems += [f"{name}: depends on {module}, imports it nowhere" for module in sorted(needs - uses)]
+    return problems
 
 
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    packages = sys.argv[1:] or [root]
     try:
-        manifest = json.loads(subprocess.run(["swift", "package", "dump-package"], cwd=root, check=True,
-                                             capture_output=True, text=True).stdout)
-    except (OSError, subprocess.CalledProcessError, json.JSONDecodeError) as error:
-        print(f"check_imports: cannot read the manifest: {error}", file=sys.stderr)
+        problems = [line for package in packages for line in check(package)]
+    except Unreadable as error:
+        print(f"check_imports: {error}", file=sys.stderr)
         return 2
-    problems = []
-    for target in manifest["targets"]:
-        if target["type"] == "system":
-            continue
-        base = "Tests" if target["type"] == "test" else "Sources"
-        folder = os.path.join(root, target.get("path") or os.path.join(base, target["name"]))
-        uses, needs = imported(folder), declared(target)
-        problems += [f"{target['name']}: imports {name}, not a dependency" for name in sorted(uses - needs)]
-        problems += [f"{target['name']}: depends on {name}, imports it nowhere" for name in sorted(needs - uses)]
     for line in problems:
         print(line)
     return 1 if problems else 0

@@ -34,9 +34,6 @@ public enum WorkerCorpus {
     }
 }
 
-/// Scenarios from memory, in order, for any subject: the engine's list.
-public typealias MemorySource = ScenarioList
-
 /// The workers and the transport, nothing else: per scenario a session on each side, `begin` with every request
 /// (the scenario clock advanced as the runner advances it), then `applyNext` on both sides for each command, in
 /// the runner's alternating order. No `Result`s, no timing, no comparison, no store.
@@ -113,7 +110,7 @@ public enum WorkerBare {
 public enum WorkerFull {
     public static func run(_ scenarios: [ScenarioInput<TreeCommand>], subject: TreeSubject, pairs: Int,
                            store: Store) async throws -> Int {
-        var source = MemorySource(scenarios)
+        var source = ScenarioList(scenarios)
         return try await run(&source, subject: subject, pairs: pairs, store: store)
     }
 
@@ -140,7 +137,7 @@ public enum WorkerFull {
     /// The runner with a sink that only counts: splits the full run's extra cost into comparing and storing.
     public static func runWithoutStore(_ scenarios: [ScenarioInput<TreeCommand>], subject: TreeSubject,
                                        pairs: Int) async throws -> Int {
-        var source = MemorySource(scenarios)
+        var source = ScenarioList(scenarios)
         var sink = CountingSink()
         let totals = try await ShadowRunner(subject: subject, options: Corpus.runOptions(workers: pairs))
             .run(&source, sink: &sink)
