@@ -78,19 +78,18 @@ struct LatencyPair: Sendable {
         Histogram<UInt64>(numberOfSignificantValueDigits: .three)
     }
 
-    /// Records the times of a batch.
+    /// Records the times of a batch (already at least 1 ns, see ``LatencySamples``).
     mutating func record(_ samples: LatencySamples) {
         for time in samples.control { control.record(time) }
         for time in samples.candidate { candidate.record(time) }
-        for (first, second) in zip(samples.repeatFirst, samples.repeatSecond) { recordRepeat(first: first, second: second) }
-    }
-
-    /// Records one command the control ran twice.
-    mutating func recordRepeat(first: UInt64, second: UInt64) {
-        if repeatFirst == nil { repeatFirst = LatencyPair.makeHistogram() }
-        if repeatSecond == nil { repeatSecond = LatencyPair.makeHistogram() }
-        repeatFirst?.record(max(1, first))
-        repeatSecond?.record(max(1, second))
+        guard !samples.repeatFirst.isEmpty else { return }
+        // Taken out while recording, so that the counts are not copied on write.
+        var first = repeatFirst.take() ?? LatencyPair.makeHistogram()
+        var second = repeatSecond.take() ?? LatencyPair.makeHistogram()
+        for time in samples.repeatFirst { first.record(time) }
+        for time in samples.repeatSecond { second.record(time) }
+        repeatFirst = first
+        repeatSecond = second
     }
 
     var repeatTiming: RepeatTiming? {
@@ -108,6 +107,13 @@ struct LatencySamples: Sendable {
     /// The control's times on the commands it ran twice (A/A), and the second times.
     var repeatFirst: [UInt64] = []
     var repeatSecond: [UInt64] = []
+
+    /// Room for a typical batch's commands of one feature up front, so that the arrays do not grow one step at a
+    /// time (each step an allocation).
+    init() {
+        control.reserveCapacity(64)
+        candidate.reserveCapacity(64)
+    }
 
     mutating func append(control controlTime: UInt64, candidate candidateTime: UInt64, repeat repeatTime: UInt64?) {
         control.append(max(1, controlTime))
